@@ -1,0 +1,308 @@
+"""The constraint kinds: one small frozen class per kind.
+
+Every constraint is *hard* (a plan that breaks it is infeasible) or *soft* (breaking it costs
+``weight`` times its penalty in the objective, which teamkit minimises). Which one is a
+property of the constraint, not a different class::
+
+    Spread("unit")                         # hard: at most one per unit in a team
+    Spread("unit", hard=False, weight=5)   # soft: each extra member costs 5
+
+``sessions`` limits a constraint to some sessions (by session id); ``None`` means every
+session. The formulas below use, for one session: ``T`` teams, team ``t`` with members
+``M_t`` and size ``s_t = |M_t|``; ``n`` people present; ``c_v`` the number present with value
+``v`` of the attribute, and ``c_tv`` those of them in team ``t``.
+
+Penalties are what the independent checker (:func:`teamkit.check`) reports; a hard
+constraint is met exactly when its penalty is zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+import numpy as np
+
+from teamkit.exceptions import ModelError
+
+
+def _optional_str_tuple(value: Iterable[str] | str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+def _positive(instance: Any, attribute: attrs.Attribute, value: float) -> None:
+    if not value > 0:
+        raise ModelError(f"{type(instance).__name__}: {attribute.name} must be positive, got {value!r}")
+
+
+def _non_negative(instance: Any, attribute: attrs.Attribute, value: float) -> None:
+    if value is not None and not value >= 0:
+        raise ModelError(f"{type(instance).__name__}: {attribute.name} must be zero or more, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Constraint:
+    """Common options of every constraint kind.
+
+    Attributes:
+        hard: if true (the default), every plan must satisfy the constraint.
+        weight: for a soft constraint, the cost of one unit of penalty.
+        sessions: the ids of the sessions it applies to; ``None`` means all of them.
+        label: a name for reports; by default one is made from the constraint's fields.
+    """
+
+    kind: ClassVar[str] = "constraint"
+
+    hard: bool = True
+    weight: float = attrs.field(default=1.0, validator=_positive)
+    sessions: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
+    label: str | None = None
+
+    @property
+    def name(self) -> str:
+        """The label, or a short description such as ``spread(unit<=1)``."""
+        return self.label or self._describe()
+
+    def _describe(self) -> str:  # pragma: no cover - every kind overrides it
+        return self.kind
+
+    def applies_to(self, session_id: str) -> bool:
+        return self.sessions is None or session_id in self.sessions
+
+
+@attrs.frozen
+class Spread(Constraint):
+    """At most ``max_per_team`` members of a team share a value of ``attribute``.
+
+    Penalty: ``sum_t sum_v max(0, c_tv - max_per_team)``. Participants without a value
+    (empty or missing) are not counted: "at most one per urban village" says nothing of the
+    people who belong to none.
+
+    Example: ``Spread("unit")`` keeps two people of the same agency out of one team.
+    """
+
+    kind: ClassVar[str] = "spread"
+
+    attribute: str
+    max_per_team: int = attrs.field(default=1, validator=_positive)
+
+    def _describe(self) -> str:
+        return f"spread({self.attribute}<={self.max_per_team})"
+
+
+@attrs.frozen
+class Balance(Constraint):
+    """Every value of ``attribute`` gets its fair share of every team.
+
+    The fair share of value ``v`` in team ``t`` is ``c_v * s_t / n``; the count must lie in
+    ``[floor(share) - tolerance, ceil(share) + tolerance]``. Missing values count as a value
+    of their own ("no district"), so the people with a value are balanced too.
+
+    Penalty: the sum over teams and values of the distance of ``c_tv`` to that interval.
+
+    Example: with 121 women among 301 people in teams of 10 and 11, every team has 4 or 5.
+    """
+
+    kind: ClassVar[str] = "balance"
+
+    attribute: str
+    tolerance: int = attrs.field(default=0, validator=_non_negative)
+
+    def _describe(self) -> str:
+        extra = f"±{self.tolerance}" if self.tolerance else ""
+        return f"balance({self.attribute}{extra})"
+
+
+@attrs.frozen
+class NoIsolation(Constraint):
+    """A value of ``attribute`` present in a team appears at least ``min_count`` times.
+
+    Only the values in ``values`` are checked (all values when ``None``); missing values
+    never. Penalty: ``sum_t sum_v (min_count - c_tv)`` over the cells with
+    ``0 < c_tv < min_count``.
+
+    Example: ``NoIsolation("gender", values=["P"])``: no team has a lone woman.
+    """
+
+    kind: ClassVar[str] = "no_isolation"
+
+    attribute: str
+    min_count: int = attrs.field(default=2, validator=_positive)
+    values: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
+
+    def _describe(self) -> str:
+        which = "" if self.values is None else "=" + "|".join(self.values)
+        return f"no_isolation({self.attribute}{which}>={self.min_count})"
+
+
+@attrs.frozen
+class NumericBalance(Constraint):
+    """Team means of a numeric ``attribute`` close to the mean ``mu`` of everyone present.
+
+    Hard: every team mean lies within ``tolerance`` of ``mu`` (a tolerance is required).
+    Penalty (soft): ``sum_t max(0, |mean_t - mu| - tolerance)^2``, with tolerance 0 when
+    unset, so the soft form pulls every team mean towards ``mu``. With ``spread=True`` it
+    also adds ``sum_t (sd_t - sigma)^2``: team standard deviations close to that of everyone
+    present. Members without a value are left out of the means.
+
+    Example: ``NumericBalance("age", hard=False)``: mean ages as equal as possible.
+    """
+
+    kind: ClassVar[str] = "numeric_balance"
+
+    attribute: str
+    tolerance: float | None = attrs.field(default=None, validator=_non_negative)
+    spread: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.hard and self.tolerance is None:
+            raise ModelError(
+                f"{self._describe()}: a hard numeric balance needs a tolerance "
+                "(for example tolerance=1.0), or make it soft with hard=False"
+            )
+
+    def _describe(self) -> str:
+        tol = "" if self.tolerance is None else f"±{self.tolerance:g}"
+        return f"numeric_balance({self.attribute}{tol})"
+
+
+def _matrix(value: Any) -> np.ndarray | None:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return value  # type: ignore[return-value]  # pair mappings are resolved by the model
+    array = np.array(value, dtype=float)
+    array.flags.writeable = False
+    return array
+
+
+@attrs.frozen(eq=False)
+class Diversity(Constraint):
+    """Maximise the sum of within-team pairwise distances (Maximally Diverse Grouping).
+
+    Objective term: ``-weight * sum_t sum_{i<j in M_t} d(i, j)``; it is always soft.
+
+    ``distances`` is either an ``n x n`` symmetric matrix whose rows follow the participants
+    in the order they were added (or the order of ``ids``), or a mapping ``{(id_a, id_b): d}``
+    (missing pairs are 0). Alternatively, ``attributes`` derives the distance: for a
+    categorical attribute 1 when two values differ; for a numeric one the squared difference
+    divided by the squared range of that attribute, so that each attribute weighs at most 1.
+    """
+
+    kind: ClassVar[str] = "diversity"
+
+    distances: Any = attrs.field(default=None, converter=_matrix)
+    attributes: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
+    ids: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
+    hard: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.hard:
+            raise ModelError("diversity is an objective and cannot be hard: use hard=False")
+        if (self.distances is None) == (self.attributes is None):
+            raise ModelError("diversity needs exactly one of distances= or attributes=")
+
+    def _describe(self) -> str:
+        if self.attributes is not None:
+            return f"diversity({','.join(self.attributes)})"
+        return "diversity(distances)"
+
+
+@attrs.frozen
+class Together(Constraint):
+    """All ``members`` are in the same team.
+
+    Penalty: the number of member pairs that are in different teams.
+    """
+
+    kind: ClassVar[str] = "together"
+
+    members: tuple[str, ...] = attrs.field(converter=_str_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.members) < 2:
+            raise ModelError(f"together needs at least two members, got {list(self.members)}")
+
+    def _describe(self) -> str:
+        return f"together({','.join(self.members)})"
+
+
+@attrs.frozen
+class Apart(Constraint):
+    """No two of ``members`` share a team.
+
+    Penalty: the number of member pairs that share a team.
+    """
+
+    kind: ClassVar[str] = "apart"
+
+    members: tuple[str, ...] = attrs.field(converter=_str_tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.members) < 2:
+            raise ModelError(f"apart needs at least two members, got {list(self.members)}")
+
+    def _describe(self) -> str:
+        return f"apart({','.join(self.members)})"
+
+
+@attrs.frozen
+class Pin(Constraint):
+    """``participant`` is in team number ``team`` (numbered from 1).
+
+    ``session``: the session id, or ``None`` for every session the participant attends.
+    Penalty: 1 for each session in which the participant is elsewhere.
+    """
+
+    kind: ClassVar[str] = "pin"
+
+    participant: str
+    team: int = attrs.field(validator=_positive)
+    session: str | None = None
+
+    def _describe(self) -> str:
+        where = f"@{self.session}" if self.session else ""
+        return f"pin({self.participant}->team {self.team}{where})"
+
+
+@attrs.frozen
+class Hierarchy(Constraint):
+    """Nobody shares a team with their direct superior.
+
+    ``attribute`` names the column holding each participant's superior's id (empty for
+    none). With ``levels=2`` the superior's superior is kept apart too, and so on.
+    Penalty: the number of (participant, superior) pairs that share a team.
+    """
+
+    kind: ClassVar[str] = "hierarchy"
+
+    attribute: str = "supervisor_id"
+    levels: int = attrs.field(default=1, validator=_positive)
+
+    def _describe(self) -> str:
+        return f"hierarchy({self.attribute})" if self.levels == 1 else f"hierarchy({self.attribute},{self.levels})"
+
+
+#: Every constraint kind by its ``kind`` name, as used in event files and plan files.
+CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
+    cls.kind: cls for cls in (Spread, Balance, NoIsolation, NumericBalance, Diversity, Together, Apart, Pin, Hierarchy)
+}
+
+
+def fair_share_bounds(count: int, size: int, present: int, tolerance: int = 0) -> tuple[int, int]:
+    """The ``[low, high]`` count of a value with ``count`` of ``present`` people in a team of ``size``."""
+    # Integer arithmetic: a share of exactly 4 must not become 3.999... and be floored to 3.
+    low = count * size // present
+    high = -(-count * size // present)
+    return max(0, low - tolerance), high + tolerance

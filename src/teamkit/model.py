@@ -1,0 +1,555 @@
+"""The problem: participants, sessions and constraints, built once and then frozen.
+
+:class:`Model` is the mutable builder; :meth:`Model.data` validates everything once and
+returns an immutable :class:`ProblemData`, the only thing the solver and the checker read.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Literal, Union
+
+import attrs
+import numpy as np
+
+from teamkit.constraints import (
+    Apart,
+    Balance,
+    Constraint,
+    Diversity,
+    Hierarchy,
+    NoIsolation,
+    NumericBalance,
+    Pin,
+    Spread,
+    Together,
+)
+from teamkit.exceptions import ModelError
+
+AttributeValue = Union[str, int, float, bool, None]
+
+
+def is_missing(value: AttributeValue) -> bool:
+    """Whether an attribute value counts as missing: ``None``, NaN or an empty string."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    return isinstance(value, float) and value != value
+
+
+def _frozen_mapping(value: Mapping[str, AttributeValue] | None) -> Mapping[str, AttributeValue]:
+    return MappingProxyType(dict(value or {}))
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@attrs.frozen(eq=True, hash=False)
+class Participant:
+    """A person taking part.
+
+    Attributes:
+        id: a unique identifier, such as a staff number.
+        name: the display name; the id when empty.
+        attributes: any facts about the person (text or numbers), by attribute name.
+    """
+
+    id: str
+    name: str = ""
+    attributes: Mapping[str, AttributeValue] = attrs.field(factory=dict, converter=_frozen_mapping)
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ModelError(f"a participant id must be a non-empty string, got {self.id!r}")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+
+    def get(self, attribute: str) -> AttributeValue:
+        """The value of ``attribute``, or ``None`` when the person has none."""
+        return self.attributes.get(attribute)
+
+
+Remainder = Literal["larger", "smaller", "exact"]
+
+
+@attrs.frozen
+class Session:
+    """A period in which teams work together (an evening, a morning, a round).
+
+    Give the teams in exactly one way:
+
+    - ``team_size=k`` with ``remainder``: when the people present do not divide by ``k``,
+      ``"larger"`` makes fewer teams, some of ``k + 1`` (301 in teams of 10: 30 teams of
+      10–11), ``"smaller"`` more teams, some of ``k - 1`` (31 teams of 9–10), and
+      ``"exact"`` refuses;
+    - ``num_teams=T``: sizes as even as possible; add ``min_size``/``max_size`` to let sizes
+      vary within bounds instead;
+    - ``min_size``/``max_size`` alone: the fewest teams that respect ``max_size``;
+    - ``team_sizes=[(low, high), ...]``: one size range per team.
+
+    ``absent`` lists the ids of participants who do not attend this session. ``day`` groups
+    sessions into days for rules such as "not the same exercise twice in a day".
+    """
+
+    id: str
+    name: str = ""
+    num_teams: int | None = None
+    team_size: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    team_sizes: tuple[tuple[int, int], ...] | None = attrs.field(
+        default=None, converter=lambda v: None if v is None else tuple((int(a), int(b)) for a, b in v)
+    )
+    remainder: Remainder = "larger"
+    absent: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    day: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.id, str) or not self.id.strip():
+            raise ModelError(f"a session id must be a non-empty string, got {self.id!r}")
+        if not self.name:
+            object.__setattr__(self, "name", self.id)
+        for field in ("num_teams", "team_size", "min_size", "max_size"):
+            value = getattr(self, field)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+                raise ModelError(f"session {self.id!r}: {field} must be a positive whole number, got {value!r}")
+        if self.remainder not in ("larger", "smaller", "exact"):
+            raise ModelError(
+                f"session {self.id!r}: remainder must be 'larger', 'smaller' or 'exact', got {self.remainder!r}"
+            )
+        ways = [
+            self.team_size is not None,
+            self.team_sizes is not None,
+            self.num_teams is not None or self.min_size is not None or self.max_size is not None,
+        ]
+        if sum(ways) != 1:
+            raise ModelError(
+                f"session {self.id!r}: give the teams in exactly one way: team_size, num_teams "
+                "(optionally with min_size/max_size), min_size/max_size, or team_sizes"
+            )
+        if self.num_teams is None and self.team_sizes is None and self.team_size is None:
+            if self.max_size is None:
+                raise ModelError(f"session {self.id!r}: min_size alone does not say how many teams; add max_size")
+        if self.min_size is not None and self.max_size is not None and self.min_size > self.max_size:
+            raise ModelError(f"session {self.id!r}: min_size {self.min_size} is larger than max_size {self.max_size}")
+        for low, high in self.team_sizes or ():
+            if low < 1 or high < low:
+                raise ModelError(f"session {self.id!r}: team size range ({low}, {high}) is not 1 <= low <= high")
+        if len(set(self.absent)) != len(self.absent):
+            raise ModelError(f"session {self.id!r}: a participant is listed as absent twice")
+
+    def layout(self, present: int) -> tuple[tuple[int, int], ...]:
+        """The size range of every team when ``present`` people attend.
+
+        Raises :class:`ModelError` with the arithmetic when the sizes cannot add up.
+        """
+        where = f"session {self.id!r}"
+        if present <= 0:
+            raise ModelError(f"{where}: nobody attends (every participant is absent)")
+        if self.team_sizes is not None:
+            low = sum(a for a, _ in self.team_sizes)
+            high = sum(b for _, b in self.team_sizes)
+            if not low <= present <= high:
+                raise ModelError(
+                    f"{where}: {present} people present, but the team sizes allow {low} to {high} in all"
+                )
+            return self.team_sizes
+        if self.team_size is not None:
+            k = self.team_size
+            if present < k and self.remainder != "smaller":
+                raise ModelError(f"{where}: {present} people present, fewer than one team of {k}")
+            if self.remainder == "exact":
+                if present % k:
+                    raise ModelError(
+                        f"{where}: {present} people cannot form teams of exactly {k} "
+                        f"({present} = {present // k} x {k} + {present % k}); use remainder='larger' "
+                        f"(sizes {k}-{k + 1}) or remainder='smaller' (sizes {k - 1}-{k})"
+                    )
+                teams = present // k
+            elif self.remainder == "larger":
+                teams = present // k
+            else:
+                teams = -(-present // k)
+            return _even(present, teams)
+        if self.num_teams is not None:
+            teams = self.num_teams
+            if teams > present:
+                raise ModelError(f"{where}: {teams} teams but only {present} people present")
+            if self.min_size is None and self.max_size is None:
+                return _even(present, teams)
+            low = self.min_size or 1
+            high = self.max_size or present
+            if not teams * low <= present <= teams * high:
+                raise ModelError(
+                    f"{where}: {present} people cannot form {teams} teams of {low} to {high} "
+                    f"(that holds {teams * low} to {teams * high})"
+                )
+            return ((low, high),) * teams
+        assert self.max_size is not None
+        low = self.min_size or 1
+        teams = -(-present // self.max_size)
+        if teams * low > present:
+            raise ModelError(
+                f"{where}: {present} people cannot form teams of {low} to {self.max_size} "
+                f"({teams} teams are needed for the maximum, and they need at least {teams * low})"
+            )
+        return ((low, self.max_size),) * teams
+
+
+def _even(present: int, teams: int) -> tuple[tuple[int, int], ...]:
+    base, extra = divmod(present, teams)
+    high = base + (1 if extra else 0)
+    return ((base, high),) * teams
+
+
+@attrs.frozen
+class SessionLayout:
+    """Derived facts of one session: who attends and the size range of each team."""
+
+    present: tuple[int, ...]  # participant indices, in participant order
+    sizes: tuple[tuple[int, int], ...]
+
+    @property
+    def num_teams(self) -> int:
+        return len(self.sizes)
+
+
+def _as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(eq=False)
+class ProblemData:
+    """Immutable, validated problem data. Build it with :class:`Model`; change it with
+    :meth:`replace`. Validation runs on construction, so data read from a file is checked
+    exactly like data built in code.
+    """
+
+    participants: tuple[Participant, ...] = attrs.field(converter=_as_tuple)
+    sessions: tuple[Session, ...] = attrs.field(converter=_as_tuple)
+    constraints: tuple[Constraint, ...] = attrs.field(converter=_as_tuple, default=())
+    name: str = ""
+
+    _index: Mapping[str, int] = attrs.field(init=False, repr=False)
+    _layouts: tuple[SessionLayout, ...] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_index", MappingProxyType(_check_participants(self.participants)))
+        object.__setattr__(self, "_layouts", tuple(self._check_sessions()))
+        object.__setattr__(self, "constraints", tuple(self._check_constraint(c) for c in self.constraints))
+        self._check_pairs()
+
+    # -- lookups ---------------------------------------------------------------------------
+    @property
+    def num_participants(self) -> int:
+        return len(self.participants)
+
+    def index(self, participant_id: str) -> int:
+        """The position of a participant; raises ``ModelError`` naming an unknown id."""
+        try:
+            return self._index[participant_id]
+        except KeyError:
+            raise ModelError(f"unknown participant {participant_id!r}{_closest(participant_id, self._index)}") from None
+
+    def has_participant(self, participant_id: str) -> bool:
+        return participant_id in self._index
+
+    def session_index(self, session_id: str) -> int:
+        for k, session in enumerate(self.sessions):
+            if session.id == session_id:
+                return k
+        known = [s.id for s in self.sessions]
+        raise ModelError(f"unknown session {session_id!r}{_closest(session_id, known)}; sessions are {known}")
+
+    def layout(self, session: int | str) -> SessionLayout:
+        """Who attends session ``session`` (index or id) and the size range of its teams."""
+        k = session if isinstance(session, int) else self.session_index(session)
+        return self._layouts[k]
+
+    def constraints_for(self, session: int | str) -> tuple[Constraint, ...]:
+        """The constraints that apply to one session."""
+        sid = self.sessions[session].id if isinstance(session, int) else session
+        return tuple(c for c in self.constraints if c.applies_to(sid))
+
+    def constraint_names(self) -> tuple[str, ...]:
+        """One unique name per constraint, in order: its ``name``, with ``#2``, ``#3`` added
+        to repeats. Reports and breakdowns are keyed by these."""
+        names: list[str] = []
+        seen: dict[str, int] = {}
+        for c in self.constraints:
+            seen[c.name] = seen.get(c.name, 0) + 1
+            names.append(c.name if seen[c.name] == 1 else f"{c.name}#{seen[c.name]}")
+        return tuple(names)
+
+    def attribute_names(self) -> set[str]:
+        names: set[str] = set()
+        for p in self.participants:
+            names.update(p.attributes)
+        return names
+
+    def replace(self, **changes: Any) -> ProblemData:
+        """A validated copy with some fields replaced, e.g. ``data.replace(constraints=...)``."""
+        return attrs.evolve(self, **changes)
+
+    def superiors(self, constraint: Hierarchy) -> list[tuple[int, int]]:
+        """The (participant, superior) index pairs a hierarchy constraint keeps apart."""
+        direct: dict[int, int] = {}
+        for i, p in enumerate(self.participants):
+            boss = p.get(constraint.attribute)
+            if not is_missing(boss):
+                direct[i] = self._index[str(boss)]
+        pairs = []
+        for i in range(len(self.participants)):
+            boss = direct.get(i)
+            seen = {i}
+            for _ in range(constraint.levels):
+                if boss is None or boss in seen:
+                    break
+                pairs.append((i, boss))
+                seen.add(boss)
+                boss = direct.get(boss)
+        return pairs
+
+    # -- validation ------------------------------------------------------------------------
+    def _check_sessions(self) -> Iterable[SessionLayout]:
+        if not self.sessions:
+            raise ModelError("the problem has no session: add one with Model.add_session(...)")
+        seen: set[str] = set()
+        for session in self.sessions:
+            if session.id in seen:
+                raise ModelError(f"duplicate session id {session.id!r}")
+            seen.add(session.id)
+            absent = set()
+            for pid in session.absent:
+                if pid not in self._index:
+                    raise ModelError(
+                        f"session {session.id!r}: absent participant {pid!r} is not on the roster"
+                        f"{_closest(pid, self._index)}"
+                    )
+                absent.add(self._index[pid])
+            present = tuple(i for i in range(len(self.participants)) if i not in absent)
+            yield SessionLayout(present=present, sizes=session.layout(len(present)))
+
+    def _check_attribute(self, constraint: Constraint, attribute: str) -> None:
+        names = self.attribute_names()
+        if attribute not in names:
+            known = ", ".join(sorted(names)) or "none"
+            raise ModelError(
+                f"constraint {constraint.name}: unknown attribute {attribute!r}"
+                f"{_closest(attribute, names)}; the participants have: {known}"
+            )
+
+    def _check_participant(self, constraint: Constraint, pid: str) -> None:
+        if pid not in self._index:
+            raise ModelError(f"constraint {constraint.name}: unknown participant {pid!r}{_closest(pid, self._index)}")
+
+    def _check_constraint(self, c: Constraint) -> Constraint:
+        if not isinstance(c, Constraint):
+            raise ModelError(f"not a constraint: {c!r}")
+        for sid in c.sessions or ():
+            if sid not in {s.id for s in self.sessions}:
+                raise ModelError(f"constraint {c.name}: unknown session {sid!r}")
+        if isinstance(c, (Spread, Balance, NoIsolation, NumericBalance, Hierarchy)):
+            self._check_attribute(c, c.attribute)
+        if isinstance(c, NumericBalance):
+            for p in self.participants:
+                value = p.get(c.attribute)
+                if not is_missing(value) and not _is_number(value):
+                    raise ModelError(
+                        f"constraint {c.name}: participant {p.id!r} has {c.attribute}={value!r}, not a number"
+                    )
+        if isinstance(c, (Together, Apart)):
+            for pid in c.members:
+                self._check_participant(c, pid)
+            if len(set(c.members)) != len(c.members):
+                raise ModelError(f"constraint {c.name}: a member is listed twice")
+        if isinstance(c, Pin):
+            self._check_participant(c, c.participant)
+            sessions = self.sessions if c.session is None else (self.sessions[self.session_index(c.session)],)
+            for session in sessions:
+                layout = self._layouts[self.sessions.index(session)]
+                if c.session is not None and self._index[c.participant] not in layout.present:
+                    raise ModelError(
+                        f"constraint {c.name}: {c.participant!r} is pinned in session {session.id!r} "
+                        "but is absent from it"
+                    )
+                if c.team > layout.num_teams:
+                    raise ModelError(
+                        f"constraint {c.name}: session {session.id!r} has only {layout.num_teams} teams"
+                    )
+        if isinstance(c, Hierarchy):
+            for p in self.participants:
+                boss = p.get(c.attribute)
+                if is_missing(boss):
+                    continue
+                if str(boss) == p.id:
+                    raise ModelError(f"constraint {c.name}: participant {p.id!r} is their own superior")
+                if str(boss) not in self._index:
+                    raise ModelError(
+                        f"constraint {c.name}: participant {p.id!r} names superior {boss!r}, who is not on "
+                        f"the roster{_closest(str(boss), self._index)}; leave the cell empty for none"
+                    )
+        if isinstance(c, Diversity):
+            return self._check_diversity(c)
+        return c
+
+    def _check_diversity(self, c: Diversity) -> Diversity:
+        n = len(self.participants)
+        if c.attributes is not None:
+            for attribute in c.attributes:
+                self._check_attribute(c, attribute)
+            return c
+        if isinstance(c.distances, Mapping):
+            matrix = np.zeros((n, n))
+            for key, d in c.distances.items():
+                if not (isinstance(key, tuple) and len(key) == 2):
+                    raise ModelError(f"constraint {c.name}: distance keys must be (id, id) pairs, got {key!r}")
+                a, b = key
+                self._check_participant(c, a)
+                self._check_participant(c, b)
+                i, j = self._index[a], self._index[b]
+                matrix[i, j] = matrix[j, i] = float(d)
+        else:
+            matrix = np.array(c.distances, dtype=float)
+            if matrix.shape != (n, n):
+                raise ModelError(f"constraint {c.name}: the matrix is {matrix.shape}, but there are {n} participants")
+            if c.ids is not None:
+                if sorted(c.ids) != sorted(self._index):
+                    raise ModelError(f"constraint {c.name}: ids must name every participant once")
+                order = [c.ids.index(p.id) for p in self.participants]
+                matrix = matrix[np.ix_(order, order)]
+        if not np.all(np.isfinite(matrix)):
+            raise ModelError(f"constraint {c.name}: the distance matrix holds a value that is not a finite number")
+        if not np.allclose(matrix, matrix.T):
+            i, j = np.argwhere(~np.isclose(matrix, matrix.T))[0]
+            raise ModelError(
+                f"constraint {c.name}: the matrix is not symmetric: d({self.participants[i].id}, "
+                f"{self.participants[j].id}) = {matrix[i, j]:g} but the reverse is {matrix[j, i]:g}"
+            )
+        matrix = matrix.copy()
+        np.fill_diagonal(matrix, 0.0)
+        return attrs.evolve(c, distances=matrix, ids=None)
+
+    def _check_pairs(self) -> None:
+        """Hard together and hard apart on the same pair can never both hold."""
+        together: dict[frozenset[int], Constraint] = {}
+        for c in self.constraints:
+            if isinstance(c, Together) and c.hard:
+                idx = [self._index[m] for m in c.members]
+                for a in idx:
+                    for b in idx:
+                        if a < b:
+                            together[frozenset((a, b))] = c
+        if not together:
+            return
+        for c in self.constraints:
+            if not c.hard:
+                continue
+            if isinstance(c, Apart):
+                idx = [self._index[m] for m in c.members]
+                pairs = [(a, b) for a in idx for b in idx if a < b]
+            elif isinstance(c, Hierarchy):
+                pairs = self.superiors(c)
+            else:
+                continue
+            for a, b in pairs:
+                other = together.get(frozenset((a, b)))
+                if other is not None:
+                    pa, pb = self.participants[a].id, self.participants[b].id
+                    raise ModelError(
+                        f"{other.name} and {c.name} both apply to {pa!r} and {pb!r}: they cannot be "
+                        "together and apart at once; remove one or make it soft"
+                    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_participants(participants: tuple[Participant, ...]) -> dict[str, int]:
+    if not participants:
+        raise ModelError("the roster is empty: add at least one participant")
+    index: dict[str, int] = {}
+    for k, p in enumerate(participants):
+        if not isinstance(p, Participant):
+            raise ModelError(f"not a participant: {p!r}")
+        if p.id in index:
+            raise ModelError(f"duplicate participant id {p.id!r} (entries {index[p.id] + 1} and {k + 1})")
+        index[p.id] = k
+    return index
+
+
+class Model:
+    """Builds a problem step by step; :meth:`data` validates it and freezes it.
+
+    Example::
+
+        m = Model()
+        for row in rows:
+            m.add_participant(row["id"], name=row["name"], attributes=row)
+        m.add_session("day1", team_size=10)
+        m.add_constraint(Spread("unit"))
+        problem = m.data()
+    """
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self._participants: list[Participant] = []
+        self._ids: set[str] = set()
+        self._sessions: list[Session] = []
+        self._constraints: list[Constraint] = []
+
+    @property
+    def participants(self) -> tuple[Participant, ...]:
+        return tuple(self._participants)
+
+    @property
+    def sessions(self) -> tuple[Session, ...]:
+        return tuple(self._sessions)
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        return tuple(self._constraints)
+
+    def add_participant(
+        self, id: str, name: str = "", attributes: Mapping[str, AttributeValue] | None = None  # noqa: A002
+    ) -> Participant:
+        """Adds one participant and returns it; a duplicate id raises ``ModelError``."""
+        return self.add_participants([Participant(id, name, attributes or {})])[0]
+
+    def add_participants(self, participants: Iterable[Participant]) -> list[Participant]:
+        """Adds participants (for example from :func:`teamkit.read_roster`) and returns them."""
+        added = []
+        for p in participants:
+            if not isinstance(p, Participant):
+                raise ModelError(f"not a participant: {p!r}")
+            if p.id in self._ids:
+                raise ModelError(f"duplicate participant id {p.id!r}")
+            self._ids.add(p.id)
+            self._participants.append(p)
+            added.append(p)
+        return added
+
+    def add_session(self, id: str | None = None, **options: Any) -> Session:  # noqa: A002
+        """Adds a session (see :class:`Session` for the options) and returns it."""
+        session = Session(id or f"session-{len(self._sessions) + 1}", **options)
+        if any(s.id == session.id for s in self._sessions):
+            raise ModelError(f"duplicate session id {session.id!r}")
+        self._sessions.append(session)
+        return session
+
+    def add_constraint(self, constraint: Constraint) -> Constraint:
+        """Adds a constraint and returns it."""
+        if not isinstance(constraint, Constraint):
+            raise ModelError(f"not a constraint: {constraint!r}")
+        self._constraints.append(constraint)
+        return constraint
+
+    def data(self) -> ProblemData:
+        """Validates the model and returns it as immutable :class:`ProblemData`."""
+        return ProblemData(self._participants, self._sessions, self._constraints, name=self.name)
