@@ -1,0 +1,455 @@
+"""Construction and local search for one session.
+
+1. *Stratified greedy dealing*: people are ordered by the attributes that must be spread or
+   balanced (so that each value's people come one after another) and dealt one by one to the
+   open team where they add the least hard penalty, preferring the emptiest team; this is
+   the classic way to meet floor/ceiling balance for one attribute by construction and nearly
+   for several.
+2. *Tabu search* on the hard penalty: pick a violated team and a member in conflict, evaluate
+   swapping them with a sample of people in other teams (vectorised, see ``terms``), take the
+   best non-tabu move.
+3. *Descent with restarts on the soft objective*, never breaking a hard constraint: the team
+   with the largest soft penalty (or a random one) offers its members, the best improving
+   swap or move is applied.
+
+All randomness comes from one seeded generator and all budgets count iterations, so a run is
+reproducible; the wall-clock deadline only cuts a run short.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from teamkit.constraints import (
+    Apart,
+    Balance,
+    Diversity,
+    Hierarchy,
+    NoIsolation,
+    NumericBalance,
+    Pin,
+    Spread,
+    Together,
+)
+from teamkit.engine.compiled import CompiledSession
+from teamkit.engine.terms import (
+    BalanceTerm,
+    MatrixTerm,
+    NoIsolationTerm,
+    NumericBalanceTerm,
+    PairTerm,
+    PinTerm,
+    SameValueTerm,
+    SpreadSumTerm,
+    SpreadTerm,
+    State,
+    Term,
+)
+
+EPS = 1e-9
+
+
+def build_terms(cs: CompiledSession, st: State) -> list[Term]:
+    terms: list[Term] = []
+    for cc in cs.constraints:
+        c = cc.constraint
+        if isinstance(c, Spread):
+            terms.append(SpreadTerm(cc, st))
+        elif isinstance(c, Balance):
+            terms.append(BalanceTerm(cc, st))
+        elif isinstance(c, NoIsolation):
+            terms.append(NoIsolationTerm(cc, st))
+        elif isinstance(c, NumericBalance):
+            terms.append(NumericBalanceTerm(cc, st))
+        elif isinstance(c, Diversity):
+            if "matrix" in cc.data:
+                terms.append(MatrixTerm(cc, st))
+            else:
+                for cat in cc.data["cats"]:
+                    terms.append(SameValueTerm(cc, st, cat))
+                for x in cc.data["nums"]:
+                    terms.append(SpreadSumTerm(cc, st, x))
+        elif isinstance(c, (Together, Apart, Hierarchy)):
+            if len(cc.data["pairs"]):
+                terms.append(PairTerm(cc, st, together=isinstance(c, Together)))
+        elif isinstance(c, Pin) and not c.hard:
+            terms.append(PinTerm(cc, st))
+    return terms
+
+
+def fixed_people(cs: CompiledSession) -> dict[int, int]:
+    """People whose team is decided before the search: hard pins (and, through them, their
+    hard together-groups). Returns local index -> team."""
+    fixed: dict[int, int] = {}
+    for cc in cs.constraints:
+        c = cc.constraint
+        if isinstance(c, Pin) and c.hard:
+            fixed[cc.data["person"]] = cc.data["team"]
+    return fixed
+
+
+def together_groups(cs: CompiledSession) -> list[list[int]]:
+    """Connected groups of people under hard together constraints (union-find)."""
+    parent = list(range(cs.m))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for cc in cs.constraints:
+        if isinstance(cc.constraint, Together) and cc.constraint.hard:
+            for a, b in cc.data["pairs"]:
+                parent[find(int(a))] = find(int(b))
+    groups: dict[int, list[int]] = {}
+    for i in range(cs.m):
+        groups.setdefault(find(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def stratified_order(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
+    """People ordered so that equal values of the spread/balanced attributes are adjacent."""
+    keys: list[np.ndarray] = []
+    seen: set[str] = set()
+    ordered = sorted(
+        cs.constraints,
+        key=lambda cc: {Balance: 0, NoIsolation: 1, Spread: 2}.get(type(cc.constraint), 3),
+    )
+    for cc in ordered:
+        c = cc.constraint
+        if isinstance(c, (Balance, NoIsolation, Spread)) and c.attribute not in seen:
+            seen.add(c.attribute)
+            keys.append(cc.data["cat"].codes)
+    for cc in cs.constraints:
+        if isinstance(cc.constraint, NumericBalance):
+            keys.append(np.nan_to_num(cc.data["x"], nan=0.0))
+    keys.append(rng.random(cs.m))  # random tie-break: different seeds, different plans
+    return np.lexsort(tuple(reversed(keys)))
+
+
+def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
+    """A first plan: pins and together-groups first, then greedy stratified dealing."""
+    T = cs.num_teams
+    team = np.full(cs.m, -1, dtype=np.int64)
+    target = _target_sizes(cs)
+    size = np.zeros(T, dtype=np.int64)
+    fixed = fixed_people(cs)
+    groups = together_groups(cs)
+    for g in groups:
+        pinned = [fixed[i] for i in g if i in fixed]
+        t = pinned[0] if pinned else int(np.argmax(target - size))
+        for i in g:
+            team[i] = t
+        size[t] += len(g)
+    for i, t in fixed.items():
+        if team[i] < 0:
+            team[i] = t
+            size[t] += 1
+    # Hard categorical rules tell the greedy where a person would clash.
+    spreads = [
+        (cc.data["cat"].codes, cc.constraint.max_per_team)
+        for cc in cs.constraints
+        if isinstance(cc.constraint, Spread) and cc.constraint.hard
+    ]
+    balances = [
+        (cc.data["cat"].codes, cc.data["cat"].totals, cc.constraint.tolerance)
+        for cc in cs.constraints
+        if isinstance(cc.constraint, Balance) and cc.constraint.hard
+    ]
+    tables = {}
+    for codes, *_ in spreads + balances:
+        if id(codes) not in tables:
+            tables[id(codes)] = np.zeros((T, int(codes.max()) + 1), dtype=np.int64)
+    apart_pairs = [
+        cc.data["pairs"]
+        for cc in cs.constraints
+        if isinstance(cc.constraint, (Apart, Hierarchy)) and cc.constraint.hard and len(cc.data["pairs"])
+    ]
+    neighbours: dict[int, list[int]] = {}
+    for pairs in apart_pairs:
+        for a, b in pairs:
+            neighbours.setdefault(int(a), []).append(int(b))
+            neighbours.setdefault(int(b), []).append(int(a))
+    n = cs.m
+
+    def place(i: int, t: int) -> None:
+        for key, counts in tables.items():
+            codes = _codes_by_id[key]
+            counts[t, codes[i]] += 1
+
+    _codes_by_id = {id(codes): codes for codes, *_ in spreads + balances}
+    for i in range(n):
+        if team[i] >= 0:
+            place(i, team[i])
+    # Deal in snake order: the preferred team moves forward then back, so that consecutive
+    # people of one stratum land in different teams.
+    order = stratified_order(cs, rng)
+    position = 0
+    snake = np.concatenate([np.arange(T), np.arange(T)[::-1]])
+    for i in order:
+        if team[i] >= 0:
+            continue
+        open_ = size < target
+        if not open_.any():
+            open_ = size < cs.high
+        clash = np.zeros(T)
+        for codes, k in spreads:
+            clash += np.maximum(tables[id(codes)][:, codes[i]] + 1 - k, 0)
+        for codes, totals, tol in balances:
+            v = codes[i]
+            high = -(-totals[v] * target // n) + tol
+            clash += tables[id(codes)][:, v] + 1 > high
+        for j in neighbours.get(int(i), ()):
+            if team[j] >= 0:
+                clash[team[j]] += 1
+        fill = size / np.maximum(target, 1)
+        # distance of each team from the snake's current position
+        cursor = snake[position % (2 * T)]
+        preference = (np.arange(T) - cursor) % T
+        score = np.where(open_, clash * 1e6 + fill * 1e3 + preference, np.inf)
+        t = int(np.argmin(score))
+        team[i] = t
+        size[t] += 1
+        place(i, t)
+        position += 1
+    return team
+
+
+def _target_sizes(cs: CompiledSession) -> np.ndarray:
+    """Sizes as even as the bounds allow, summing to the people present."""
+    low, high = cs.low.copy(), cs.high.copy()
+    target = low.copy()
+    left = cs.m - int(target.sum())
+    while left > 0:
+        room = high - target
+        open_ = np.flatnonzero(room > 0)
+        # give one more to every open team with the smallest target, in team order
+        smallest = target[open_].min()
+        for t in open_[target[open_] == smallest]:
+            if left == 0:
+                break
+            target[t] += 1
+            left -= 1
+    return target
+
+
+class LocalSearch:
+    """Tabu search on hard violations, then descent on the soft objective."""
+
+    def __init__(
+        self,
+        cs: CompiledSession,
+        team: np.ndarray,
+        rng: np.random.Generator,
+        movable: np.ndarray | None = None,
+        sample: int = 2048,
+    ) -> None:
+        self.cs = cs
+        self.rng = rng
+        self.st = State(team, cs.num_teams)
+        self.terms = build_terms(cs, self.st)
+        self.hard_terms = [t for t in self.terms if t.hard]
+        self.soft_terms = [t for t in self.terms if not t.hard]
+        self.movable = np.ones(cs.m, dtype=bool) if movable is None else movable.copy()
+        for i in fixed_people(cs):
+            self.movable[i] = False
+        for g in together_groups(cs):
+            self.movable[g] = False
+        self.movable_idx = np.flatnonzero(self.movable)
+        self.sample = sample
+        self.flexible = bool(np.any(cs.high > cs.low))
+        self.iterations = 0
+
+    # -- evaluation ------------------------------------------------------------------------
+    @property
+    def hard(self) -> float:
+        return float(sum(t.total for t in self.hard_terms))
+
+    @property
+    def soft(self) -> float:
+        return float(sum(t.weight * t.total for t in self.soft_terms))
+
+    def _candidates(self, i: int) -> np.ndarray:
+        pool = self.movable_idx
+        if len(pool) > self.sample:
+            pool = pool[self.rng.integers(0, len(pool), self.sample)]
+        return pool[self.st.team[pool] != self.st.team[i]]
+
+    def _evaluate(self, i: int, J: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Hard and soft deltas of swapping i with each of J, then moving i to each of B."""
+        dh = np.zeros(len(J) + len(B))
+        ds = np.zeros(len(J) + len(B))
+        for term in self.terms:
+            d = term.swap_delta(self.st, i, J)
+            if len(B):
+                d = np.concatenate([d, term.move_delta(self.st, i, B)])
+            if term.hard:
+                dh += d
+            else:
+                ds += term.weight * d
+        return dh, ds
+
+    def _move_targets(self, i: int) -> np.ndarray:
+        if not self.flexible:
+            return np.zeros(0, dtype=np.int64)
+        a = self.st.team[i]
+        if self.st.size[a] <= self.cs.low[a]:
+            return np.zeros(0, dtype=np.int64)
+        ok = self.st.size < self.cs.high
+        ok[a] = False
+        return np.flatnonzero(ok)
+
+    def move(self, i: int, b: int) -> None:
+        a = int(self.st.team[i])
+        for term in self.terms:
+            term.before_move(self.st, i, a, b)
+        self.st.move(i, b)
+        for term in self.terms:
+            term.after_move(self.st, i, a, b)
+
+    def apply(self, i: int, J: np.ndarray, B: np.ndarray, k: int) -> tuple[int, int, int]:
+        """Applies candidate ``k`` (a swap with J[k] or a move to B[k - len(J)]).
+        Returns (i's old team, j or -1, j's old team or -1)."""
+        a = int(self.st.team[i])
+        if k < len(J):
+            j = int(J[k])
+            b = int(self.st.team[j])
+            self.move(i, b)
+            self.move(j, a)
+            return a, j, b
+        self.move(i, int(B[k - len(J)]))
+        return a, -1, -1
+
+    # -- phases ----------------------------------------------------------------------------
+    def repair(self, max_iterations: int, deadline: float, patience: int = 10**9) -> None:
+        """Tabu search until no hard violation is left (or the budget ends)."""
+        if not self.hard_terms or self.hard <= EPS:
+            return
+        best_team = self.st.team.copy()
+        best = (self.hard, self.soft)
+        tabu: dict[tuple[int, int], int] = {}
+        T = self.cs.num_teams
+        last_gain = 0
+        for it in range(max_iterations):
+            self.iterations += 1
+            if self.hard <= EPS or it - last_gain > patience or (it % 16 == 0 and time.monotonic() > deadline):
+                break
+            team_pen = sum(t.team_pen for t in self.hard_terms)
+            bad = np.flatnonzero(team_pen > EPS)
+            t = int(bad[self.rng.integers(len(bad))])
+            members = [i for i in self.st.members[t] if self.movable[i]]
+            if not members:
+                continue
+            conflict = np.zeros(len(members), dtype=bool)
+            for term in self.hard_terms:
+                conflict |= term.conflicted(self.st, members)
+            # Members in conflict first, then others: a missing value is fixed by moving
+            # out someone who is *not* in conflict.
+            order = self.rng.permutation(len(members))
+            ranked = sorted(order, key=lambda k: not conflict[k])
+            best_move = None
+            for k_member in ranked[: 3 if self.hard > 10 else 12]:
+                i = members[k_member]
+                J = self._candidates(i)
+                B = self._move_targets(i)
+                if not len(J) and not len(B):
+                    continue
+                dh, ds = self._evaluate(i, J, B)
+                a = self.st.team[i]
+                dest = np.concatenate([self.st.team[J], B])
+                forbidden = np.array([tabu.get((i, int(b)), -1) > it for b in dest])
+                if len(J):
+                    forbidden[: len(J)] |= np.array([tabu.get((int(j), int(a)), -1) > it for j in J])
+                aspire = self.hard + dh < best[0] - EPS
+                allowed = ~forbidden | aspire
+                if not allowed.any():
+                    continue
+                key = np.where(allowed, dh, np.inf)
+                top = np.flatnonzero(key <= key.min() + EPS)
+                k = int(top[np.argmin(ds[top])])
+                if best_move is None or (dh[k], ds[k]) < best_move[0]:
+                    best_move = ((dh[k], ds[k]), i, J, B, k)
+            if best_move is None:
+                continue
+            _, i, J, B, k = best_move
+            old_a, j, old_b = self.apply(i, J, B, k)
+            tenure = 7 + int(self.rng.integers(0, 10)) + min(T, 20)
+            tabu[(i, old_a)] = it + tenure
+            if j >= 0:
+                tabu[(j, old_b)] = it + tenure
+            now = (self.hard, self.soft)
+            if now[0] < best[0] - EPS or (abs(now[0] - best[0]) <= EPS and now[1] < best[1] - EPS):
+                if now[0] < best[0] - EPS:
+                    last_gain = it
+                best = now
+                best_team = self.st.team.copy()
+        if (self.hard, self.soft) != best:
+            self.reset(best_team)
+
+    def improve(self, max_iterations: int, patience: int, deadline: float) -> None:
+        """Descent on the soft objective that never adds a hard violation."""
+        if not self.soft_terms:
+            return
+        T = self.cs.num_teams
+        stale = 0
+        for it in range(max_iterations):
+            self.iterations += 1
+            if stale >= patience or (it % 16 == 0 and time.monotonic() > deadline):
+                break
+            team_pen = sum(t.weight * t.team_pen for t in self.soft_terms)
+            if self.rng.random() < 0.5 and np.ptp(team_pen) > EPS:
+                t = int(np.argmax(team_pen + self.rng.random(T) * 1e-9))
+            else:
+                t = int(self.rng.integers(T))
+            members = [i for i in self.st.members[t] if self.movable[i]]
+            best_gain, best_choice = -EPS, None
+            for i in members:
+                J = self._candidates(i)
+                B = self._move_targets(i)
+                if not len(J) and not len(B):
+                    continue
+                dh, ds = self._evaluate(i, J, B)
+                ok = dh <= EPS
+                if not ok.any():
+                    continue
+                score = np.where(ok, ds, np.inf)
+                k = int(np.argmin(score))
+                if score[k] < best_gain:
+                    best_gain, best_choice = score[k], (i, J, B, k)
+            if best_choice is None:
+                stale += 1
+                continue
+            stale = 0
+            self.apply(*best_choice)
+
+    def reset(self, team: np.ndarray) -> None:
+        self.st = State(team, self.cs.num_teams)
+        self.terms = build_terms(self.cs, self.st)
+        self.hard_terms = [t for t in self.terms if t.hard]
+        self.soft_terms = [t for t in self.terms if not t.hard]
+
+
+def solve_session(
+    cs: CompiledSession,
+    rng: np.random.Generator,
+    deadline: float,
+    start: np.ndarray | None = None,
+    on_step: Callable[[LocalSearch], None] | None = None,
+) -> LocalSearch:
+    """Construction, repair and improvement for one session; returns the finished search."""
+    team = construct(cs, rng) if start is None else start
+    ls = LocalSearch(cs, team, rng)
+    if on_step:
+        on_step(ls)
+    m = cs.m
+    ls.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
+    if on_step:
+        on_step(ls)
+    ls.improve(max_iterations=50 * m + 2000, patience=2 * cs.num_teams + 20, deadline=deadline)
+    if on_step:
+        on_step(ls)
+    return ls

@@ -1,0 +1,439 @@
+"""Incremental penalty terms for the local search.
+
+Each term keeps its penalty per team and answers, vectorised over many candidates at once,
+how its penalty would change if person ``i`` swapped teams with each person ``j`` in ``J``,
+or moved to each team in ``B``. These are the engine's own formulas; the independent checker
+recomputes everything from scratch, so a mistake here shows up as a checker mismatch in tests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from teamkit.constraints import Balance, NoIsolation, NumericBalance, Spread
+from teamkit.engine.compiled import Categorical, CompiledConstraint
+
+
+class State:
+    """Team membership of one session plus the count tables the terms share."""
+
+    def __init__(self, team: np.ndarray, num_teams: int) -> None:
+        self.team = team.astype(np.int64).copy()
+        self.num_teams = num_teams
+        self.size = np.bincount(self.team, minlength=num_teams).astype(np.int64)
+        self.members: list[list[int]] = [[] for _ in range(num_teams)]
+        for i, t in enumerate(self.team):
+            self.members[t].append(i)
+        self.tables: dict[int, CountTable] = {}
+
+    def table(self, cat: Categorical) -> CountTable:
+        key = id(cat)
+        if key not in self.tables:
+            self.tables[key] = CountTable(cat.codes, self.team, self.num_teams, len(cat.values))
+        return self.tables[key]
+
+    def move(self, i: int, b: int) -> None:
+        a = int(self.team[i])
+        for table in self.tables.values():
+            table.move(i, a, b)
+        self.team[i] = b
+        self.size[a] -= 1
+        self.size[b] += 1
+        self.members[a].remove(i)
+        self.members[b].append(i)
+
+
+class CountTable:
+    """``counts[t, v]``: members of team ``t`` with code ``v``."""
+
+    def __init__(self, codes: np.ndarray, team: np.ndarray, num_teams: int, num_values: int) -> None:
+        self.codes = codes
+        self.counts = np.zeros((num_teams, num_values), dtype=np.int64)
+        np.add.at(self.counts, (team, codes), 1)
+
+    def move(self, i: int, a: int, b: int) -> None:
+        v = self.codes[i]
+        self.counts[a, v] -= 1
+        self.counts[b, v] += 1
+
+
+class Term:
+    hard: bool
+    weight: float
+    name: str
+    team_pen: np.ndarray
+
+    def __init__(self, compiled: CompiledConstraint) -> None:
+        self.hard = compiled.constraint.hard
+        self.weight = compiled.constraint.weight
+        self.name = compiled.name
+
+    @property
+    def total(self) -> float:
+        return float(self.team_pen.sum())
+
+    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def before_move(self, st: State, i: int, a: int, b: int) -> None:
+        """Called before ``st.move``."""
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        """Called after ``st.move``."""
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        """Which of ``people`` take part in a violation of this term."""
+        return np.zeros(len(people), dtype=bool)
+
+
+class CellTerm(Term):
+    """A penalty that is a sum over (team, value) cells of a function of the count."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        super().__init__(compiled)
+        self.cat: Categorical = compiled.data["cat"]
+        self.table = st.table(self.cat)
+        self.team_pen = self.rows(self.table.counts, st.size).sum(axis=1)
+
+    def cell(self, c: np.ndarray, v: np.ndarray, s: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def rows(self, counts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        v = np.broadcast_to(np.arange(counts.shape[1]), counts.shape)
+        s = np.broadcast_to(sizes[:, None], counts.shape)
+        return self.cell(counts, v, s)
+
+    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        C = self.table.counts
+        codes = self.cat.codes
+        a = st.team[i]
+        x = codes[i]
+        y = codes[J]
+        b = st.team[J]
+        sa = st.size[a]
+        sb = st.size[b]
+        f = self.cell
+        cax = C[a, x]
+        cay = C[a, y]
+        cby = C[b, y]
+        cbx = C[b, x]
+        xs = np.full(len(J), x)
+        d = (
+            f(np.array(cax - 1), np.array(x), np.array(sa)) - f(np.array(cax), np.array(x), np.array(sa))
+            + f(cay + 1, y, np.full(len(J), sa)) - f(cay, y, np.full(len(J), sa))
+            + f(cby - 1, y, sb) - f(cby, y, sb)
+            + f(cbx + 1, xs, sb) - f(cbx, xs, sb)
+        )
+        return np.where(y == x, 0, d)
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        C = self.table.counts
+        a = st.team[i]
+        x = self.cat.codes[i]
+        row_a = C[a].copy()
+        row_a[x] -= 1
+        new_a = self.rows(row_a[None, :], np.array([st.size[a] - 1])).sum()
+        rows_b = C[B].copy()
+        rows_b[:, x] += 1
+        new_b = self.rows(rows_b, st.size[B] + 1).sum(axis=1)
+        return (new_a - self.team_pen[a]) + (new_b - self.team_pen[B])
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        both = np.array([a, b])
+        self.team_pen[both] = self.rows(self.table.counts[both], st.size[both]).sum(axis=1)
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        idx = np.asarray(people)
+        t = st.team[idx]
+        v = self.cat.codes[idx]
+        c = self.table.counts[t, v]
+        return self.cell(c, v, st.size[t]) > 0
+
+
+class SpreadTerm(CellTerm):
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        c: Spread = compiled.constraint  # type: ignore[assignment]
+        self.k = c.max_per_team
+        super().__init__(compiled, st)
+
+    def cell(self, c, v, s):
+        return np.where(v > 0, np.maximum(c - self.k, 0), 0)
+
+
+class BalanceTerm(CellTerm):
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        c: Balance = compiled.constraint  # type: ignore[assignment]
+        self.tol = c.tolerance
+        cat: Categorical = compiled.data["cat"]
+        self.totals = cat.totals
+        self.n = int(cat.totals.sum())
+        super().__init__(compiled, st)
+
+    def cell(self, c, v, s):
+        prod = self.totals[v] * s
+        low = np.maximum(prod // self.n - self.tol, 0)
+        high = -(-prod // self.n) + self.tol
+        # values nobody present holds have no share to keep
+        return np.where(self.totals[v] > 0, np.maximum(low - c, 0) + np.maximum(c - high, 0), 0)
+
+
+class NoIsolationTerm(CellTerm):
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        c: NoIsolation = compiled.constraint  # type: ignore[assignment]
+        self.min_count = c.min_count
+        self.mask = compiled.data["mask"]
+        super().__init__(compiled, st)
+
+    def cell(self, c, v, s):
+        return np.where(self.mask[v] & (c > 0) & (c < self.min_count), self.min_count - c, 0)
+
+
+class SameValueTerm(CellTerm):
+    """Diversity from a categorical attribute, negated: ``sum_v C(c_tv, 2) - C(s_t, 2)``."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State, cat: Categorical) -> None:
+        compiled = CompiledConstraint(compiled.constraint, compiled.name, {"cat": cat})
+        super().__init__(compiled, st)
+
+    def cell(self, c, v, s):
+        return c * (c - 1) / 2.0
+
+    def rows(self, counts, sizes):
+        out = self.cell(counts, None, None).astype(float)
+        out[:, 0] -= sizes * (sizes - 1) / 2.0
+        return out
+
+
+class NumericTerm(Term):
+    """A penalty per team that depends on the sums of a numeric column over its members."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State, x: np.ndarray) -> None:
+        super().__init__(compiled)
+        valid = ~np.isnan(x)
+        self.v = np.where(valid, x, 0.0)
+        self.v2 = self.v**2
+        self.c = valid.astype(float)
+        T = st.num_teams
+        self.s1 = np.bincount(st.team, weights=self.v, minlength=T)
+        self.s2 = np.bincount(st.team, weights=self.v2, minlength=T)
+        self.cn = np.bincount(st.team, weights=self.c, minlength=T)
+        self.team_pen = self.pen(self.s1, self.s2, self.cn)
+
+    def pen(self, s1, s2, cn):
+        raise NotImplementedError
+
+    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        a = st.team[i]
+        b = st.team[J]
+        dv = self.v[J] - self.v[i]
+        dv2 = self.v2[J] - self.v2[i]
+        dc = self.c[J] - self.c[i]
+        new_a = self.pen(self.s1[a] + dv, self.s2[a] + dv2, self.cn[a] + dc)
+        new_b = self.pen(self.s1[b] - dv, self.s2[b] - dv2, self.cn[b] - dc)
+        return (new_a - self.team_pen[a]) + (new_b - self.team_pen[b])
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        a = st.team[i]
+        new_a = self.pen(self.s1[a] - self.v[i], self.s2[a] - self.v2[i], self.cn[a] - self.c[i])
+        new_b = self.pen(self.s1[B] + self.v[i], self.s2[B] + self.v2[i], self.cn[B] + self.c[i])
+        return (new_a - self.team_pen[a]) + (new_b - self.team_pen[B])
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        for t, sign in ((a, -1.0), (b, 1.0)):
+            self.s1[t] += sign * self.v[i]
+            self.s2[t] += sign * self.v2[i]
+            self.cn[t] += sign * self.c[i]
+        both = np.array([a, b])
+        self.team_pen[both] = self.pen(self.s1[both], self.s2[both], self.cn[both])
+
+
+class NumericBalanceTerm(NumericTerm):
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        c: NumericBalance = compiled.constraint  # type: ignore[assignment]
+        x = compiled.data["x"]
+        finite = x[~np.isnan(x)]
+        self.mu = float(finite.mean()) if finite.size else 0.0
+        self.sigma = float(finite.std()) if finite.size else 0.0
+        self.tol = c.tolerance or 0.0
+        self.with_spread = c.spread and not c.hard
+        super().__init__(compiled, st, x)
+
+    def pen(self, s1, s2, cn):
+        s1, s2, cn = np.asarray(s1, float), np.asarray(s2, float), np.asarray(cn, float)
+        safe = np.maximum(cn, 1.0)
+        mean = s1 / safe
+        excess = np.maximum(np.abs(mean - self.mu) - self.tol, 0.0)
+        # A hard bound is met when the excess is within rounding; count it as zero then.
+        out = np.where(excess > 1e-9, excess**2, 0.0)
+        if self.with_spread:
+            var = np.maximum(s2 / safe - mean**2, 0.0)
+            out = out + (np.sqrt(var) - self.sigma) ** 2
+        return np.where(cn > 0, out, 0.0)
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        return self.team_pen[st.team[np.asarray(people)]] > 0
+
+
+class SpreadSumTerm(NumericTerm):
+    """Diversity from a scaled numeric column, negated: ``-(c*S2 - S1^2)`` per team."""
+
+    def pen(self, s1, s2, cn):
+        return -(np.asarray(cn) * s2 - np.asarray(s1) ** 2)
+
+
+class MatrixTerm(Term):
+    """Diversity from a distance matrix, negated: ``-sum_{i<j in t} D[i, j]``."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        super().__init__(compiled)
+        self.D = np.ascontiguousarray(compiled.data["matrix"], dtype=float)
+        m, T = len(st.team), st.num_teams
+        onehot = np.zeros((m, T))
+        onehot[np.arange(m), st.team] = 1.0
+        self.S = self.D @ onehot  # S[i, t]: distance of i to the members of t
+        self.team_pen = -0.5 * np.bincount(st.team, weights=self.S[np.arange(m), st.team], minlength=T)
+
+    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        a = st.team[i]
+        b = st.team[J]
+        dij = self.D[i, J]
+        gain = (self.S[i, b] - self.S[i, a] - dij) + (self.S[J, a] - self.S[J, b] - dij)
+        return -gain
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        a = st.team[i]
+        return -(self.S[i, B] - self.S[i, a])
+
+    def before_move(self, st: State, i: int, a: int, b: int) -> None:
+        self.team_pen[a] += self.S[i, a]
+        self.team_pen[b] -= self.S[i, b]
+        self.S[:, a] -= self.D[:, i]
+        self.S[:, b] += self.D[:, i]
+
+
+class PairTerm(Term):
+    """Pairs that must share a team (``together``) or must not (``apart``)."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State, together: bool) -> None:
+        super().__init__(compiled)
+        self.together = together
+        pairs = compiled.data["pairs"]
+        m = len(st.team)
+        both = np.concatenate([pairs, pairs[:, ::-1]]) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+        order = np.argsort(both[:, 0], kind="stable")
+        self.nbr = both[order, 1]
+        self.deg = np.bincount(both[:, 0], minlength=m)
+        self.start = np.concatenate([[0], np.cumsum(self.deg)])
+        self.flag = np.zeros(m, dtype=bool)
+        T = st.num_teams
+        self.team_pen = np.zeros(T)
+        for i in range(m):
+            same = self._count(st, i, st.team[i])
+            if together:
+                self.team_pen[st.team[i]] += 0.5 * (self.deg[i] - same)
+            else:
+                self.team_pen[st.team[i]] += 0.5 * same
+
+    def _neighbours(self, i: int) -> np.ndarray:
+        return self.nbr[self.start[i] : self.start[i + 1]]
+
+    def _count(self, st: State, i: int, t) -> int:
+        return int(np.count_nonzero(st.team[self._neighbours(i)] == t))
+
+    def _same_delta_swap(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        """Change in the number of same-team pairs if i and each j swapped."""
+        a = st.team[i]
+        b = st.team[J]
+        nb_i = self._neighbours(i)
+        per_team = np.bincount(st.team[nb_i], minlength=st.num_teams)
+        self.flag[nb_i] = True
+        linked = self.flag[J]
+        self.flag[nb_i] = False
+        delta = per_team[b] - linked - per_team[a]
+        lens = self.deg[J]
+        total = int(lens.sum())
+        if total:
+            owner = np.repeat(np.arange(len(J)), lens)
+            offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(self.start[J], lens)
+            teams = st.team[self.nbr[offsets]]
+            in_a = np.bincount(owner, weights=(teams == a), minlength=len(J))
+            in_b = np.bincount(owner, weights=(teams == b[owner]), minlength=len(J))
+            delta = delta + in_a - linked - in_b
+        return delta
+
+    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        d = self._same_delta_swap(st, i, J)
+        return -d if self.together else d
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        per_team = np.bincount(st.team[self._neighbours(i)], minlength=st.num_teams)
+        d = per_team[B] - per_team[st.team[i]]
+        return -d if self.together else d
+
+    def before_move(self, st: State, i: int, a: int, b: int) -> None:
+        nb = self._neighbours(i)
+        if not len(nb):
+            return
+        teams = st.team[nb]
+        if self.together:
+            # Each split pair is charged half to each of the two teams involved.
+            for t in teams:
+                if t == a:  # was together, becomes split
+                    self.team_pen[a] += 0.5
+                    self.team_pen[b] += 0.5
+                elif t == b:  # was split, becomes together
+                    self.team_pen[a] -= 0.5
+                    self.team_pen[b] -= 0.5
+                else:  # stays split, but i's half moves from a to b
+                    self.team_pen[a] -= 0.5
+                    self.team_pen[b] += 0.5
+        else:
+            self.team_pen[a] -= np.count_nonzero(teams == a)
+            self.team_pen[b] += np.count_nonzero(teams == b)
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        out = np.zeros(len(people), dtype=bool)
+        for k, i in enumerate(people):
+            same = self._count(st, i, st.team[i])
+            out[k] = same < self.deg[i] if self.together else same > 0
+        return out
+
+
+class PinTerm(Term):
+    """Soft pins (hard pins are fixed people, never moved)."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        super().__init__(compiled)
+        self.person = compiled.data["person"]
+        self.target = compiled.data["team"]
+        self.team_pen = np.zeros(st.num_teams)
+        if st.team[self.person] != self.target:
+            self.team_pen[st.team[self.person]] = 1.0
+
+    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+        a = st.team[i]
+        b = st.team[J]
+        p, t = self.person, self.target
+        out = np.zeros(len(J))
+        if i == p:
+            out += (b != t).astype(float) - float(a != t)
+        hit = J == p
+        out[hit] += float(a != t) - (b[hit] != t).astype(float)
+        return out
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        if i != self.person:
+            return np.zeros(len(B))
+        return (B != self.target).astype(float) - float(st.team[i] != self.target)
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        if i == self.person:
+            self.team_pen[:] = 0.0
+            if b != self.target:
+                self.team_pen[b] = 1.0
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        return np.array([i == self.person and st.team[i] != self.target for i in people])

@@ -1,0 +1,88 @@
+"""Counting arguments that prove a request impossible before any search.
+
+Each check returns sentences with the arithmetic, in the user's terms. They are sufficient
+conditions only: passing them does not prove a plan exists.
+"""
+
+from __future__ import annotations
+
+from teamkit.constraints import Apart, Hierarchy, NoIsolation, Pin, Spread, Together
+from teamkit.model import ProblemData, is_missing
+
+
+def precheck(problem: ProblemData) -> tuple[str, ...]:
+    """Every impossibility that simple counting proves, as sentences (empty if none)."""
+    found: list[str] = []
+    for k, session in enumerate(problem.sessions):
+        layout = problem.layout(k)
+        present = set(layout.present)
+        T = layout.num_teams
+        biggest = max(b for _, b in layout.sizes)
+        where = f"session {session.id!r}"
+        hard = [(c, name) for c, name in zip(problem.constraints, problem.constraint_names()) if c.hard and c.applies_to(session.id)]
+        pins: dict[int, tuple[int, str]] = {}
+        for c, name in hard:
+            if isinstance(c, Pin) and (c.session in (None, session.id)):
+                i = problem.index(c.participant)
+                if i in present:
+                    if i in pins and pins[i][0] != c.team:
+                        found.append(
+                            f"{where}: {pins[i][1]} and {name} pin {c.participant!r} to teams {pins[i][0]} and {c.team}"
+                        )
+                    pins[i] = (c.team, name)
+        for c, name in hard:
+            if isinstance(c, Spread):
+                counts = _value_counts(problem, present, c.attribute)
+                for value, count in counts.items():
+                    if count > c.max_per_team * T:
+                        found.append(
+                            f"{where}: {name} allows at most {c.max_per_team} per team, but {count} people "
+                            f"present have {c.attribute}={value!r} and there are only {T} teams "
+                            f"(room for {c.max_per_team * T})"
+                        )
+            elif isinstance(c, NoIsolation):
+                counts = _value_counts(problem, present, c.attribute)
+                for value, count in counts.items():
+                    wanted = c.values is None or value in c.values or str(value) in c.values
+                    if wanted and 0 < count < c.min_count:
+                        found.append(
+                            f"{where}: {name} needs at least {c.min_count} people with {c.attribute}={value!r} "
+                            f"in any team that has one, but only {count} are present"
+                        )
+            elif isinstance(c, Together):
+                members = [problem.index(m) for m in c.members if problem.index(m) in present]
+                if len(members) > biggest:
+                    found.append(
+                        f"{where}: {name} puts {len(members)} people in one team, but teams hold at most {biggest}"
+                    )
+                teams = {pins[i][0] for i in members if i in pins}
+                if len(teams) > 1:
+                    found.append(f"{where}: {name} holds people pinned to different teams {sorted(teams)}")
+            elif isinstance(c, (Apart, Hierarchy)):
+                if isinstance(c, Apart):
+                    idx = [problem.index(m) for m in c.members]
+                    pairs = [(a, b) for a in idx for b in idx if a < b]
+                    group = [i for i in idx if i in present]
+                    if len(group) > T:
+                        found.append(
+                            f"{where}: {name} needs {len(group)} different teams, but there are only {T}"
+                        )
+                else:
+                    pairs = problem.superiors(c)
+                for a, b in pairs:
+                    if a in pins and b in pins and pins[a][0] == pins[b][0] and a in present and b in present:
+                        pa, pb = problem.participants[a].id, problem.participants[b].id
+                        found.append(
+                            f"{where}: {name} keeps {pa!r} and {pb!r} apart, but {pins[a][1]} and {pins[b][1]} "
+                            f"put both in team {pins[a][0]}"
+                        )
+    return tuple(found)
+
+
+def _value_counts(problem: ProblemData, present: set[int], attribute: str) -> dict:
+    counts: dict = {}
+    for i in sorted(present):
+        value = problem.participants[i].get(attribute)
+        if not is_missing(value):
+            counts[value] = counts.get(value, 0) + 1
+    return counts

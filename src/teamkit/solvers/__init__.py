@@ -1,0 +1,1 @@
+"""Solver back ends. Only :mod:`teamkit.solvers.ortools` imports OR-Tools."""
