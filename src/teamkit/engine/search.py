@@ -452,4 +452,19 @@ def solve_session(
     ls.improve(max_iterations=50 * m + 2000, patience=2 * cs.num_teams + 20, deadline=deadline)
     if on_step:
         on_step(ls)
+    # Small sessions can afford a few more starts: descent ends in a local optimum, and
+    # another start is the cheapest way out of it. The count is fixed, so runs repeat.
+    restarts = 0 if start is not None or not ls.soft_terms else min(20, 2000 // max(m, 1))
+    for _ in range(restarts):
+        if time.monotonic() > deadline:
+            break
+        other = LocalSearch(cs, construct(cs, rng), rng)
+        other.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
+        other.improve(max_iterations=50 * m + 2000, patience=2 * cs.num_teams + 20, deadline=deadline)
+        if (other.hard, other.soft) < (ls.hard - EPS, ls.soft) or (
+            abs(other.hard - ls.hard) <= EPS and other.soft < ls.soft - EPS
+        ):
+            ls = other
+            if on_step:
+                on_step(ls)
     return ls

@@ -72,6 +72,21 @@ class SubModel:
     guards: dict[str, cp_model.IntVar]  # one enforcement literal per hard constraint name
 
 
+def _break_symmetry(cs: CompiledSession, model: cp_model.CpModel, x: dict, people: list[int]) -> None:
+    """Teams with the same size range that no pin names are interchangeable: relabel them in
+    order of their first member, so person number r of the session sits in one of the first
+    r + 1 teams of its class. Valid because any plan can be relabelled that way."""
+    pinned = {cc.data["team"] for cc in cs.constraints if isinstance(cc.constraint, Pin)}
+    classes: dict[tuple[int, int], list[int]] = {}
+    for t in range(cs.num_teams):
+        if t not in pinned:
+            classes.setdefault((int(cs.low[t]), int(cs.high[t])), []).append(t)
+    for group in classes.values():
+        for r, i in enumerate(people):
+            for t in group[r + 1 :]:
+                model.add(x[i, t] == 0)
+
+
 def _scale_for(values: np.ndarray) -> tuple[float, bool]:
     """A power of ten that makes ``values`` integers, or a scale that keeps them precise."""
     finite = values[np.isfinite(values)]
@@ -123,6 +138,8 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
             model.add_exactly_one(size_is[t, s] for s in range(low, high + 1))
             model.add(size[t] == sum(s * size_is[t, s] for s in range(low, high + 1)))
 
+    if len(teams) == cs.num_teams:
+        _break_symmetry(cs, model, x, people)
     weights: list[float] = []  # collected first so the objective can share one scale
     terms: list[tuple[float, object]] = []
 
