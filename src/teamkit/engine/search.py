@@ -454,7 +454,7 @@ def solve_session(
         on_step(ls)
     # Small sessions can afford a few more starts: descent ends in a local optimum, and
     # another start is the cheapest way out of it. The count is fixed, so runs repeat.
-    restarts = 0 if start is not None or not ls.soft_terms else min(20, 2000 // max(m, 1))
+    restarts = 0 if start is not None or not ls.soft_terms or m > 200 else min(20, 2000 // max(m, 1))
     for _ in range(restarts):
         if time.monotonic() > deadline:
             break

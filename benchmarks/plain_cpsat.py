@@ -1,0 +1,237 @@
+"""A plain CP-SAT model of a teamkit problem: the baseline the benchmarks compare against.
+
+It is written independently of teamkit's engine (no heuristics, no hints, no
+large-neighbourhood search): it reads the problem through :mod:`teamkit.model` and
+:mod:`teamkit.constraints`, builds one textbook model over all sessions and hands it to
+CP-SAT. The plan it returns is verified by :func:`teamkit.check` like teamkit's own.
+
+The model, per session with ``n`` people present and ``T`` teams:
+
+- ``x[i, t]``: one Boolean per present person and team; everyone is in exactly one team;
+- team sizes: each team gets a *fixed* size, as even as possible within the layout: the
+  first ``n mod T`` teams get the larger size. For ``team_size=`` and ``num_teams=``
+  sessions (every team with the same size range) this loses no plan, since teams are
+  interchangeable; for a ``team_sizes=`` list with different ranges it is a restriction
+  (each team gets its low size, and the rest is handed out one by one, team by team, up to
+  the high sizes);
+- Spread: ``sum_{i with value v} x[i, t] <= max_per_team`` for every team and value;
+- Balance: ``low <= sum_{i with value v} x[i, t] <= high`` with ``(low, high)`` from
+  :func:`teamkit.constraints.fair_share_bounds` for the team's fixed size; a missing value
+  counts as a value of its own, as in the checker;
+- Hierarchy: ``x[i, t] + x[j, t] <= 1`` for every (person, superior) pair and team;
+- NumericBalance: the L1 deviation of each team's sum of the attribute from
+  ``size * mean`` (values scaled to integers: x1 when all are whole numbers, x100 otherwise;
+  a person without a value counts as the mean), less the tolerance times the size; soft
+  ones are minimised (weight rounded to tenths), hard ones bounded. This is a proxy of
+  teamkit's squared penalty on the means: the checker scores the plan exactly.
+
+Other constraint kinds, and soft Spread/Balance/Hierarchy, are not modelled:
+:func:`solve_plain` then returns status ``"unsupported"`` without solving.
+
+Memory: the model needs ``n x T`` Booleans per session (about ``n^2 / 10`` for teams of 10)
+and a hierarchy clause per pair and team. Above :data:`MAX_BOOLEANS` it is not built at all
+and :func:`solve_plain` returns ``(None, "too large", 0.0)``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from teamkit.constraints import Balance, Hierarchy, NumericBalance, Spread, fair_share_bounds
+from teamkit.model import ProblemData, is_missing
+from teamkit.plan import Plan
+
+#: The plain model is refused above this many x[i, t] Booleans (about 30 million: CP-SAT's
+#: copies of such a model, its presolve and two workers would not fit in 24 GiB).
+MAX_BOOLEANS = 30_000_000
+
+#: The solver always gets at least this share of the time limit, even when building the
+#: model already used the whole limit.
+MIN_SOLVE_SHARE = 0.1
+
+_STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "model_invalid",
+}
+
+
+def fixed_sizes(ranges: tuple[tuple[int, int], ...], present: int) -> list[int]:
+    """One size per team, adding up to ``present``: as even as possible when every team has
+    the same range (the larger teams first), else low sizes topped up team by team."""
+    T = len(ranges)
+    if len({r for r in ranges}) == 1:
+        low, high = ranges[0]
+        base, extra = divmod(present, T)
+        sizes = [base + 1] * extra + [base] * (T - extra)
+        if not all(low <= s <= high for s in sizes):
+            raise ValueError(f"{present} people cannot form {T} teams of {low} to {high}")
+        return sizes
+    sizes = [low for low, _ in ranges]
+    left = present - sum(sizes)
+    for t, (_, high) in enumerate(ranges):
+        add = min(left, high - sizes[t])
+        sizes[t] += add
+        left -= add
+    if left != 0 or sum(sizes) != present:
+        raise ValueError(f"{present} people do not fit the team sizes {ranges}")
+    return sizes
+
+
+def count_booleans(problem: ProblemData) -> int:
+    """How many ``x[i, t]`` Booleans the plain model needs (all sessions)."""
+    total = 0
+    for k in range(len(problem.sessions)):
+        layout = problem.layout(k)
+        total += len(layout.present) * layout.num_teams
+    return total
+
+
+def unsupported(problem: ProblemData) -> list[str]:
+    """The names of the constraints the plain model does not handle."""
+    out = []
+    for c, name in zip(problem.constraints, problem.constraint_names()):
+        if isinstance(c, (Spread, Balance, Hierarchy)) and c.hard:
+            continue
+        if isinstance(c, NumericBalance):
+            continue
+        out.append(name)
+    return out
+
+
+def _values(problem: ProblemData, attribute: str) -> list:
+    return [None if is_missing(p.get(attribute)) else p.get(attribute) for p in problem.participants]
+
+
+def _groups(present: tuple[int, ...], vals: list, keep_missing: bool) -> dict:
+    """Local positions (index into ``present``) by value."""
+    groups: dict = defaultdict(list)
+    for local, i in enumerate(present):
+        v = vals[i]
+        if v is None and not keep_missing:
+            continue
+        groups[v].append(local)
+    return groups
+
+
+def build_model(problem: ProblemData) -> tuple[cp_model.CpModel, list[np.ndarray], list[tuple[int, ...]]]:
+    """The plain CP-SAT model: ``(model, x_index, present)``, where ``x_index[k]`` is the
+    array ``[person, team]`` of CP-SAT variable indices of session ``k`` (for decoding)."""
+    model = cp_model.CpModel()
+    x_index: list[np.ndarray] = []
+    presents: list[tuple[int, ...]] = []
+    objective: list = []
+    value_cache: dict[str, list] = {}
+
+    def values(attribute: str) -> list:
+        if attribute not in value_cache:
+            value_cache[attribute] = _values(problem, attribute)
+        return value_cache[attribute]
+
+    for k, session in enumerate(problem.sessions):
+        layout = problem.layout(k)
+        present = layout.present
+        n, T = len(present), layout.num_teams
+        sizes = fixed_sizes(layout.sizes, n)
+        x = [[model.new_bool_var("") for _ in range(T)] for _ in range(n)]
+        x_index.append(np.array([[v.index for v in row] for row in x], dtype=np.int64).reshape(n, T))
+        presents.append(present)
+        for row in x:
+            model.add_exactly_one(row)
+        for t in range(T):
+            model.add(cp_model.LinearExpr.sum([x[i][t] for i in range(n)]) == sizes[t])
+
+        for c in problem.constraints_for(k):
+            if isinstance(c, Spread):
+                for members in _groups(present, values(c.attribute), keep_missing=False).values():
+                    if len(members) <= c.max_per_team:
+                        continue
+                    for t in range(T):
+                        cells = [x[i][t] for i in members]
+                        if c.max_per_team == 1:
+                            model.add_at_most_one(cells)
+                        else:
+                            model.add(cp_model.LinearExpr.sum(cells) <= c.max_per_team)
+            elif isinstance(c, Balance):
+                for members in _groups(present, values(c.attribute), keep_missing=True).values():
+                    for t in range(T):
+                        low, high = fair_share_bounds(len(members), sizes[t], n, c.tolerance)
+                        if low <= 0 and high >= min(len(members), sizes[t]):
+                            continue  # no bound bites
+                        cells = [x[i][t] for i in members]
+                        model.add_linear_constraint(cp_model.LinearExpr.sum(cells), low, high)
+            elif isinstance(c, Hierarchy):
+                local = {i: pos for pos, i in enumerate(present)}
+                for i, boss in problem.superiors(c):
+                    if i in local and boss in local:
+                        a, b = x[local[i]], x[local[boss]]
+                        for t in range(T):
+                            model.add_at_most_one([a[t], b[t]])
+            elif isinstance(c, NumericBalance):
+                vals = values(c.attribute)
+                known = [float(vals[i]) for i in present if vals[i] is not None]
+                if not known:
+                    continue
+                scale = 1 if all(float(v).is_integer() for v in known) else 100
+                mu = sum(known) / len(known)
+                scaled = [round((mu if vals[i] is None else float(vals[i])) * scale) for i in present]
+                top = max(abs(v) for v in scaled)
+                tolerance = c.tolerance or 0.0
+                for t in range(T):
+                    team_sum = cp_model.LinearExpr.weighted_sum([x[i][t] for i in range(n)], scaled)
+                    target = round(sizes[t] * mu * scale)
+                    allowed = int(tolerance * scale * sizes[t])
+                    if c.hard:
+                        model.add_linear_constraint(team_sum, target - allowed, target + allowed)
+                        continue
+                    excess = model.new_int_var(0, top * sizes[t] + abs(target), "")
+                    model.add(excess >= team_sum - target - allowed)
+                    model.add(excess >= target - team_sum - allowed)
+                    objective.append(max(1, round(c.weight * 10)) * excess)
+    if objective:
+        model.minimize(cp_model.LinearExpr.sum(objective))
+    return model, x_index, presents
+
+
+def solve_plain(
+    problem: ProblemData, time_limit: float, seed: int = 0, workers: int = 2
+) -> tuple[Plan | None, str, float]:
+    """Builds and solves the plain model: ``(plan or None, status name, wall seconds)``.
+
+    ``time_limit`` bounds the whole call as far as possible: CP-SAT gets what is left after
+    building the model, but at least :data:`MIN_SOLVE_SHARE` of it. The seconds returned
+    cover building, solving and decoding. Status names are CP-SAT's in lower case
+    (``optimal``, ``feasible``, ``infeasible``, ``unknown``), or ``"too large"`` (over
+    :data:`MAX_BOOLEANS`, nothing built) or ``"unsupported"`` (a constraint kind the plain
+    model lacks).
+    """
+    if count_booleans(problem) > MAX_BOOLEANS:
+        return None, "too large", 0.0
+    if unsupported(problem):
+        return None, "unsupported", 0.0
+    started = time.perf_counter()
+    model, x_index, presents = build_model(problem)
+    built = time.perf_counter() - started
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit - built, MIN_SOLVE_SHARE * time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = False
+    code = solver.solve(model)
+    status = _STATUS.get(code, solver.status_name(code).lower())
+
+    plan = None
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        solution = np.asarray(solver.response_proto.solution, dtype=np.int8)
+        assignment = np.full((len(problem.sessions), problem.num_participants), -1, dtype=np.int32)
+        for k, (index, present) in enumerate(zip(x_index, presents)):
+            assignment[k, list(present)] = np.argmax(solution[index], axis=1)
+        plan = Plan.from_assignment(problem, assignment)
+    return plan, status, time.perf_counter() - started

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""How teamkit scales with the roster, side by side with a plain CP-SAT model.
+
+    python benchmarks/scale.py --n 300 1000 5000 20000
+    python benchmarks/scale.py --n 300 --time-limit 5 --sessions 2 --json
+
+For each ``n`` it builds the foundation scenario (:func:`common.roster_problem`), runs
+``teamkit.solve`` and the plain CP-SAT baseline (:mod:`plain_cpsat`) with the same time
+limit, each in a fresh subprocess, verifies both plans with ``teamkit.check`` and prints one
+row per run. See benchmarks/README.md for the columns.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+
+import common  # noqa: E402
+import plain_cpsat  # noqa: E402
+
+import teamkit  # noqa: E402
+from teamkit.model import ProblemData  # noqa: E402
+
+COLUMNS: list[tuple[str, ...]] = [
+    ("n", "n"),
+    ("solver", "solver"),
+    ("status", "status"),
+    ("verified", "verified"),
+    ("hard_violations", "hard viol.", "g"),
+    ("objective", "objective", ".4g"),
+    ("age_range", "age range", ".2f"),
+    ("seconds", "seconds"),
+    ("peak_mib", "peak MiB"),
+]
+
+
+# -- the runs (module-level, so a spawned subprocess can import them) ----------------------------
+def run_teamkit(problem: ProblemData, time_limit: float, seed: int, workers: int) -> tuple[str, Any]:
+    result = teamkit.solve(problem, time_limit=time_limit, seed=seed, workers=workers)
+    return result.status.value, result.plan
+
+
+def run_baseline(problem: ProblemData, time_limit: float, seed: int, workers: int) -> tuple[str, Any]:
+    plan, status, _ = plain_cpsat.solve_plain(problem, time_limit=time_limit, seed=seed, workers=workers)
+    return status, plan
+
+
+RUNNERS = {"teamkit": run_teamkit, "plain-cpsat": run_baseline}
+
+
+def age_range(report: teamkit.CheckReport) -> float | None:
+    """Largest minus smallest team mean age, over every team of every session."""
+    means = [tm.means.get("age", math.nan) for tm in report.teams]
+    means = [m for m in means if not math.isnan(m)]
+    return max(means) - min(means) if means else None
+
+
+def one_run(solver: str, problem: ProblemData, args: argparse.Namespace, n: int) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "instance": common.instance_name(n, args.seed, args.sessions, args.team_size),
+        "n": n,
+        "sessions": args.sessions,
+        "solver": solver,
+        "seed": args.seed,
+        "time_limit": args.time_limit,
+        "workers": args.workers,
+        "status": None,
+        "verified": None,
+        "hard_violations": None,
+        "objective": None,
+        "age_range": None,
+        "seconds": None,
+        "peak_mib": None,
+    }
+    if solver == "plain-cpsat" and plain_cpsat.count_booleans(problem) > plain_cpsat.MAX_BOOLEANS:
+        # Refused before anything is built: the model would not fit in memory.
+        record.update(status="too large", seconds=0.0)
+        return record
+    try:
+        (status, plan), seconds, peak = common.measure(
+            RUNNERS[solver],
+            args.time_limit,
+            args.seed,
+            args.workers,
+            setup=common.roster_problem,
+            setup_args=(n, args.seed, args.sessions, args.team_size),
+            isolate=not args.in_process,
+            timeout=max(900.0, 30 * args.time_limit),
+        )
+    except RuntimeError as exc:
+        print(f"[{solver} n={n}] {exc}", file=sys.stderr)
+        record.update(status="error")
+        return record
+    record.update(status=status, seconds=seconds, peak_mib=peak, verified=False)
+    if plan is not None:
+        report = teamkit.check(problem, plan)
+        record.update(
+            verified=report.feasible,
+            hard_violations=report.hard_violations,
+            objective=report.objective,
+            age_range=age_range(report),
+        )
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="teamkit at scale, beside a plain CP-SAT model")
+    ap.add_argument("--n", type=int, nargs="+", default=[300, 1000, 5000, 20000], help="roster sizes (>= 90)")
+    ap.add_argument("--sessions", type=int, default=1, help="identical sessions per event (default 1)")
+    ap.add_argument("--team-size", type=int, default=10, help="team size; the remainder makes larger teams")
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per solve, for both solvers")
+    ap.add_argument("--seed", type=int, default=2025, help="roster seed, also passed to both solvers")
+    ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers, for both solvers (default 2)")
+    ap.add_argument(
+        "--baseline", action=argparse.BooleanOptionalAction, default=True, help="also run the plain CP-SAT model"
+    )
+    ap.add_argument("--json", action="store_true", help="one JSON object per run instead of the table")
+    ap.add_argument(
+        "--in-process", action="store_true", help="run in this process (no subprocess; peak MiB only grows)"
+    )
+    args = ap.parse_args(argv)
+    if any(n < 90 for n in args.n):
+        ap.error("every --n must be at least 90 (the roster generator's minimum)")
+    if args.time_limit <= 0:
+        ap.error("--time-limit must be positive")
+
+    solvers = ["teamkit"] + (["plain-cpsat"] if args.baseline else [])
+    rows: list[dict[str, Any]] = []
+    ratios: list[tuple[int, float | None, str]] = []
+    for n in args.n:
+        problem = common.roster_problem(n, args.seed, args.sessions, args.team_size)
+        by_solver = {}
+        for solver in solvers:
+            if not args.json:
+                print(f"running {solver} on n={n} ...", file=sys.stderr, flush=True)
+            record = one_run(solver, problem, args, n)
+            by_solver[solver] = record
+            rows.append(record)
+        if args.baseline:
+            tk, base = by_solver["teamkit"], by_solver["plain-cpsat"]
+            ratio = None
+            if tk["seconds"] is not None and base["seconds"]:
+                ratio = tk["seconds"] / base["seconds"]
+            tk["seconds_ratio"] = ratio
+            ratios.append((n, ratio, base["status"]))
+        if args.json:
+            common.print_json_lines(by_solver[s] for s in solvers)
+
+    if not args.json:
+        print(
+            f"foundation scenario, {args.sessions} session(s), teams of {args.team_size}, "
+            f"time limit {args.time_limit:g} s, seed {args.seed}, {args.workers} worker(s)"
+        )
+        common.print_table(rows, COLUMNS)
+        if ratios:
+            print()
+            print("teamkit seconds / baseline seconds:")
+            for n, ratio, status in ratios:
+                shown = f"{ratio:.2f}" if ratio is not None else f"n/a (baseline: {status})"
+                print(f"  n={n}: {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

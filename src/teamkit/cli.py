@@ -1,0 +1,280 @@
+"""The ``teamkit`` command: ``teamkit solve`` and ``teamkit check`` (see ``docs/cli.md``).
+
+Exit codes: 0 a feasible plan; 1 no feasible plan (or hard violations found); 2 bad input;
+3 refused to overwrite an existing file; 4 an internal error (a bug in teamkit).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import attrs
+import click
+
+from teamkit.exceptions import SolverError, TeamkitError
+from teamkit.io.event import Event, load_event
+from teamkit.io.plan_json import (
+    dumps,
+    existing_outputs,
+    jsonable,
+    plan_document,
+    problem_digest,
+    read_plan_document,
+    result_to_dict,
+    write_files,
+)
+from teamkit.io.roster import teams_csv_text
+
+EXIT_OK = 0
+EXIT_NOT_FEASIBLE = 1
+EXIT_BAD_INPUT = 2
+EXIT_EXISTS = 3
+EXIT_INTERNAL = 4
+
+PLAN_FILE = "plan.json"
+TEAMS_FILE = "teams.csv"
+
+
+def _engine(module: str) -> Any:
+    # Looked up at call time (and by module, since ``teamkit.solve`` the attribute is the
+    # function), so the engine and checker load only for the commands that use them.
+    return importlib.import_module(f"teamkit.{module}")
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise click.exceptions.Exit(code)
+
+
+@contextmanager
+def _input_errors() -> Iterator[None]:
+    """Errors in what the user gave (event, roster, plan files) end with exit code 2 and a
+    one-line message, never a traceback."""
+    try:
+        yield
+    except SolverError as e:
+        _fail(f"internal error (a bug in teamkit, please report it): {e}", EXIT_INTERNAL)
+    except TeamkitError as e:
+        _fail(str(e), EXIT_BAD_INPUT)
+
+
+def _load(path: Path) -> Event:
+    with _input_errors():
+        return load_event(path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(version=importlib.import_module("teamkit").__version__, prog_name="teamkit")
+def main() -> None:
+    """Plan team-building events: mixed teams per session, under constraints.
+
+    Describe the event in a TOML file (roster, sessions, constraints), then run
+    `teamkit solve EVENT.toml --out DIR`; `teamkit check EVENT.toml DIR/plan.json`
+    re-checks a plan independently.
+    """
+
+
+def _progress_printer(quiet: bool) -> Callable[[Any], None] | None:
+    if quiet:
+        return None
+
+    def show(p: Any) -> None:
+        parts = []
+        for label, value in (
+            ("hard violations", p.hard_violations),
+            ("objective", p.objective),
+            ("bound", getattr(p, "bound", None)),
+        ):
+            if value is not None:
+                parts.append(f"{label} {value:.6g}")
+        session = getattr(p, "session", None)
+        where = f"{session} " if session else ""
+        click.echo(f"[{p.elapsed:7.1f}s] {where}{p.phase}: {', '.join(parts)}", err=True)
+
+    return show
+
+
+def _report_to_dict(report: Any) -> dict[str, Any]:
+    violations = []
+    for v in report.violations:
+        item = jsonable(v) if attrs.has(type(v)) else {}
+        if not isinstance(item, dict):
+            item = {}
+        item["message"] = str(v.message)
+        violations.append(item)
+    return {
+        "feasible": bool(report.feasible),
+        "hard_violations": jsonable(report.hard_violations),
+        "objective": jsonable(report.objective),
+        "penalties": jsonable(report.penalties),
+        "breakdown": jsonable(report.breakdown),
+        "violations": violations,
+        "teams": jsonable(getattr(report, "teams", ())),
+    }
+
+
+def _describe_problem(event: Event) -> str:
+    p = event.problem
+
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return (
+        f"{event.name}: {count(p.num_participants, 'participant')}, {count(len(p.sessions), 'session')}, "
+        f"{count(len(p.constraints), 'constraint')}"
+    )
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" if line else line for line in text.splitlines())
+
+
+@main.command()
+@click.argument("event_file", metavar="EVENT.toml", type=click.Path(path_type=Path))
+@click.option(
+    "--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Folder for plan.json and teams.csv."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds to search (default: the event's [solver] time_limit, else 10).",
+)
+@click.option("--seed", type=int, help="Random seed: the same seed gives the same plan.")
+@click.option("--workers", type=click.IntRange(min=1), help="Parallel search workers.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--force", is_flag=True, help="Overwrite plan.json and teams.csv if they exist.")
+def solve(
+    event_file: Path,
+    out: Path,
+    time_limit: float | None,
+    seed: int | None,
+    workers: int | None,
+    quiet: bool,
+    as_json: bool,
+    force: bool,
+) -> None:
+    """Plan the teams of EVENT.toml and write DIR/plan.json and DIR/teams.csv.
+
+    Exit code 0: a feasible plan; 1: none found (plan.json holds the best attempt, if any,
+    and no teams.csv is written); 2: bad input; 3: refused to overwrite.
+    """
+    event = _load(event_file)
+    overrides = {k: v for k, v in (("time_limit", time_limit), ("seed", seed), ("workers", workers)) if v is not None}
+    options = attrs.evolve(event.solver, **overrides)
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} exists and is not a folder", EXIT_BAD_INPUT)
+    if not force:
+        clash = existing_outputs(out, [PLAN_FILE, TEAMS_FILE])
+        if clash:
+            _fail(
+                f"{', '.join(map(str, clash))} already exist{'s' if len(clash) == 1 else ''}; "
+                "nothing was written (use --force to overwrite, or choose another --out)",
+                EXIT_EXISTS,
+            )
+    if not quiet and not as_json:
+        click.echo(_describe_problem(event), err=True)
+
+    problem = event.problem
+    with _input_errors():
+        result = _engine("solve").solve(
+            problem,
+            time_limit=options.time_limit,
+            seed=options.seed,
+            workers=options.workers,
+            progress=_progress_printer(quiet),
+        )
+        report = _engine("checker").check(problem, result.plan) if result.plan is not None else None
+
+    feasible = bool(result.feasible) and (report is None or bool(report.feasible))
+    disagree = bool(result.feasible) and report is not None and not report.feasible
+    files: dict[str, str] = {}
+    if result.plan is not None:
+        files[PLAN_FILE] = dumps(plan_document(result.plan, problem=problem, result=result))
+        if feasible:
+            files[TEAMS_FILE] = teams_csv_text(problem, result.plan)
+    written = []
+    if files:
+        try:
+            written = write_files(out, files, force=force)
+        except FileExistsError as e:
+            _fail(str(e), EXIT_EXISTS)
+        except OSError as e:
+            _fail(f"cannot write to {out}: {e.strerror or e}", EXIT_BAD_INPUT)
+
+    if as_json:
+        doc = {
+            "event": event.name,
+            **result_to_dict(result),
+            "feasible": feasible,
+            "check": _report_to_dict(report) if report is not None else None,
+            "files": [str(p) for p in written],
+        }
+        click.echo(json.dumps(jsonable(doc), sort_keys=True, indent=2, allow_nan=False))
+    else:
+        click.echo(result.summary())
+        if report is not None:
+            click.echo("check:")
+            click.echo(_indent(report.summary()))
+        if disagree:
+            click.echo(
+                "the checker finds hard violations in a plan the solver called feasible: "
+                "this is a bug in teamkit, please report it"
+            )
+        if result.plan is None:
+            click.echo("no plan was found; nothing was written")
+        elif not feasible:
+            click.echo(
+                f"no feasible plan: {out / PLAN_FILE} holds the best attempt, which breaks hard constraints; "
+                f"no {TEAMS_FILE} was written"
+            )
+        for path in written:
+            click.echo(f"wrote {path}")
+    raise click.exceptions.Exit(EXIT_OK if feasible else EXIT_NOT_FEASIBLE)
+
+
+@main.command()
+@click.argument("event_file", metavar="EVENT.toml", type=click.Path(path_type=Path))
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def check(event_file: Path, plan_file: Path, as_json: bool) -> None:
+    """Check PLAN.json against EVENT.toml: list every violation and metric.
+
+    Exit code 0: the plan meets every hard constraint; 1: it breaks some; 2: bad input.
+    """
+    event = _load(event_file)
+    with _input_errors():
+        document = read_plan_document(plan_file)
+    warnings = []
+    recorded: Mapping[str, Any] = document.problem or {}
+    if "sha256" in recorded and recorded["sha256"] != problem_digest(event.problem):
+        warnings.append(
+            f"{plan_file} was made for a different problem than {event_file} "
+            "(the roster, sessions or constraints changed since); checking it anyway"
+        )
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    try:
+        report = _engine("checker").check(event.problem, document.plan)
+    except SolverError as e:
+        _fail(f"internal error (a bug in teamkit, please report it): {e}", EXIT_INTERNAL)
+    except TeamkitError as e:  # the plan does not fit the event: unknown session, participant...
+        _fail(f"{plan_file}: {e}", EXIT_BAD_INPUT)
+    if as_json:
+        doc = {"event": event.name, "plan": str(plan_file), **_report_to_dict(report), "warnings": warnings}
+        click.echo(json.dumps(jsonable(doc), sort_keys=True, indent=2, allow_nan=False))
+    else:
+        click.echo(report.summary())
+    raise click.exceptions.Exit(EXIT_OK if report.feasible else EXIT_NOT_FEASIBLE)
+
+
+__all__ = ["main"]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,457 @@
+"""Event files: a whole problem (roster, sessions, constraints) and solver options in TOML.
+
+See ``docs/event-file.md`` for the format. The keys of ``[[sessions]]`` and
+``[[constraints]]`` are the fields of :class:`~teamkit.model.Session` and of the constraint
+classes, read from the classes themselves (``attrs.fields``), so a new field is a new key
+without a change here. Reading is data only: nothing in the file is evaluated, and the only
+files opened are those it names (the roster and distance files, relative to the event file).
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import difflib
+import math
+import os
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal, Union
+
+import attrs
+
+from teamkit.constraints import CONSTRAINT_KINDS, Constraint, Diversity
+from teamkit.exceptions import EventFileError, ModelError
+from teamkit.io.roster import ColumnType, read_csv_rows, read_roster
+from teamkit.model import Participant, ProblemData, Session
+
+
+def _positive(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not value > 0:
+        raise ValueError(f"{attribute.name} must be positive, got {value!r}")
+
+
+@attrs.frozen
+class SolverOptions:
+    """How to run the solver: a time limit in seconds, a random seed (same seed, same plan)
+    and the number of parallel workers. Passed to :func:`teamkit.solve`."""
+
+    time_limit: float = attrs.field(default=10.0, validator=_positive)
+    seed: int = 0
+    workers: int = attrs.field(default=1, validator=_positive)
+
+
+@attrs.frozen
+class RosterSpec:
+    """The ``[roster]`` table: which file, and how to read it (see :func:`read_roster`)."""
+
+    file: str
+    id_column: str = "id"
+    name_column: str = "name"
+    types: Mapping[str, ColumnType] | None = None
+
+
+@attrs.frozen
+class Event:
+    """An event file, loaded: the validated problem and the solver options.
+
+    Attributes:
+        problem: the participants, sessions and constraints.
+        solver: the ``[solver]`` options.
+        path: the event file.
+        name: the event's ``name``, by default the file name without its extension.
+    """
+
+    problem: ProblemData
+    solver: SolverOptions = SolverOptions()
+    path: Path | None = None
+    name: str = ""
+
+
+#: The top-level keys and tables of an event file.
+TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "roster", "solver", "sessions", "constraints")
+
+#: Extra keys of a diversity constraint that are not fields of :class:`Diversity`.
+DIVERSITY_FILE_KEY = "distances_file"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """``value`` checked against the type ``hint`` (converted where TOML differs: an array
+    becomes a tuple, a whole number where a float is expected a float); raises _Mismatch."""
+    if hint is Any:
+        return value
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        for arm in args:
+            if arm is type(None):
+                continue
+            try:
+                return _coerce(value, arm)
+            except _Mismatch:
+                pass
+        raise _Mismatch
+    if origin is Literal:
+        if isinstance(value, str) and value in args:
+            return value
+        raise _Mismatch
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        raise _Mismatch
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise _Mismatch
+    if hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        raise _Mismatch
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        raise _Mismatch
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            if isinstance(value, str) and args[0] is str:
+                return (value,)  # `sessions = "d1"` for `sessions = ["d1"]`
+            if not isinstance(value, list):
+                raise _Mismatch
+            return tuple(_coerce(v, args[0]) for v in value)
+        if not isinstance(value, list) or len(value) != len(args):
+            raise _Mismatch
+        return tuple(_coerce(v, a) for v, a in zip(value, args, strict=True))
+    if origin in (collections.abc.Mapping, dict):
+        if not isinstance(value, dict):
+            raise _Mismatch
+        key_type, value_type = args or (Any, Any)
+        return {_coerce(k, key_type): _coerce(v, value_type) for k, v in value.items()}
+    return value
+
+
+def _describe(hint: Any, plural: bool = False) -> str:
+    """The type ``hint`` in words, e.g. "a whole number" or "an array of strings"."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (Union, types.UnionType):
+        arms = [a for a in args if a is not type(None)]
+        return " or ".join(_describe(a, plural) for a in arms)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    simple = {
+        bool: ("true or false", "booleans"),
+        int: ("a whole number", "whole numbers"),
+        float: ("a number", "numbers"),
+        str: ("a string", "strings"),
+    }
+    if hint in simple:
+        return simple[hint][1 if plural else 0]
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return ("arrays" if plural else "an array") + " of " + _describe(args[0], plural=True)
+        inner = _describe(args[0], plural=True) if len(set(args)) == 1 else "values"
+        return f"{'arrays' if plural else 'an array'} of {len(args)} {inner}"
+    if origin in (collections.abc.Mapping, dict):
+        inner = f" whose values are {_describe(args[1], plural=True)}" if len(args) == 2 and args[1] is not Any else ""
+        return ("tables" if plural else "a table") + inner
+    return "values" if plural else "a value"
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, float):
+        return "a number with a fraction"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
+def _table_lines(text: str, name: str) -> list[int]:
+    """The line numbers of the ``[[name]]`` headers, in order."""
+    pattern = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
+    return [k for k, line in enumerate(text.splitlines(), start=1) if pattern.match(line)]
+
+
+class _Loader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.source = os.fspath(path)
+        self.text = text
+        self.folder = path.parent
+
+    def fail(self, where: str, message: str) -> EventFileError:
+        prefix = f"{self.source}: {where}: " if where else f"{self.source}: "
+        return EventFileError(prefix + message)
+
+    # -- generic table -> attrs class -------------------------------------------------------
+    def build(
+        self, cls: type, table: Mapping[str, Any], where: str, *, skip: Iterable[str] = (), extra: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """Checks ``table`` against the init fields of ``cls`` and returns the keyword
+        arguments; keys in ``skip`` are left out silently, keys in ``extra`` are allowed."""
+        hints = typing.get_type_hints(cls)
+        fields = {f.alias: f for f in attrs.fields(cls) if f.init}
+        allowed = [*fields, *skip, *extra]
+        kwargs: dict[str, Any] = {}
+        for key, value in table.items():
+            if key in skip or key in extra:
+                continue
+            if key not in fields:
+                raise self.fail(
+                    where, f"unknown key {key!r}{_suggest(key, allowed)}; the keys are: {', '.join(allowed)}"
+                )
+            hint = hints.get(fields[key].name, Any)
+            try:
+                kwargs[key] = _coerce(value, hint)
+            except _Mismatch:
+                raise self.fail(
+                    where, f"{key} must be {_describe(hint)}, got {value!r} ({_toml_type(value)})"
+                ) from None
+        for alias, field in fields.items():
+            if field.default is attrs.NOTHING and alias not in kwargs:
+                raise self.fail(where, f"missing key {alias!r}")
+        return kwargs
+
+    def make(self, cls: type, kwargs: Mapping[str, Any], where: str) -> Any:
+        try:
+            return cls(**kwargs)
+        except (ModelError, ValueError, TypeError) as e:
+            raise self.fail(where, str(e)) from None
+
+    def table(self, doc: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
+        value = doc.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail("", f"{key!r} must be a table [{key}], got {value!r} ({_toml_type(value)})")
+        return value
+
+    def tables(self, doc: Mapping[str, Any], key: str) -> list[tuple[str, Mapping[str, Any], int | None]]:
+        value = doc.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail("", f"{key!r} must be an array of tables ([[{key}]]), got {_toml_type(value)}")
+        lines = _table_lines(self.text, key)
+        out = []
+        for k, table in enumerate(value, start=1):
+            out.append((f"{key}[{k}]", table, lines[k - 1] if len(lines) == len(value) else None))
+        return out
+
+    # -- the parts ----------------------------------------------------------------------------
+    def load(self) -> Event:
+        try:
+            doc = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as e:
+            raise self.fail("", f"not valid TOML: {e}") from None
+        for key, value in doc.items():
+            if key not in TOP_LEVEL_KEYS:
+                if isinstance(value, dict):
+                    what = f"table [{key}]"
+                elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                    what = f"table [[{key}]]"
+                else:
+                    what = f"key {key!r}"
+                raise self.fail(
+                    "",
+                    f"unknown top-level {what}{_suggest(key, TOP_LEVEL_KEYS)}; "
+                    f"an event file has: {', '.join(TOP_LEVEL_KEYS)}",
+                )
+        name = doc.get("name", self.path.stem)
+        if not isinstance(name, str):
+            raise self.fail("", f"name must be a string, got {name!r} ({_toml_type(name)})")
+        solver = self.solver(doc)
+        participants = self.roster(doc)
+        sessions = self.sessions(doc, participants)
+        constraints = self.constraints(doc, participants, sessions)
+        try:
+            problem = ProblemData(participants, sessions, [c for _, c in constraints], name=name)
+        except ModelError as e:
+            raise self.fail("", str(e)) from None
+        return Event(problem=problem, solver=solver, path=self.path, name=name)
+
+    def solver(self, doc: Mapping[str, Any]) -> SolverOptions:
+        table = self.table(doc, "solver")
+        if table is None:
+            return SolverOptions()
+        return self.make(SolverOptions, self.build(SolverOptions, table, "[solver]"), "[solver]")  # type: ignore[no-any-return]
+
+    def roster(self, doc: Mapping[str, Any]) -> tuple[Participant, ...]:
+        value = doc.get("roster")
+        if value is None:
+            raise self.fail("", 'missing [roster]: name the roster file, e.g. roster = "roster.csv"')
+        if isinstance(value, str):
+            value = {"file": value}
+        elif not isinstance(value, dict):
+            raise self.fail("", f"roster must be a file name or a table [roster], got {value!r} ({_toml_type(value)})")
+        spec: RosterSpec = self.make(RosterSpec, self.build(RosterSpec, value, "[roster]"), "[roster]")
+        path = self.resolve(spec.file, "[roster]", "file")
+        return read_roster(path, id_column=spec.id_column, name_column=spec.name_column, types=spec.types)
+
+    def resolve(self, name: str, where: str, key: str) -> Path:
+        path = self.folder / name
+        if not path.is_file():
+            what = "is not a file" if path.exists() else "not found"
+            raise self.fail(where, f"{key} {name!r} {what} (looked for {path.resolve()})")
+        return path
+
+    def sessions(self, doc: Mapping[str, Any], participants: tuple[Participant, ...]) -> tuple[Session, ...]:
+        if "sessions" not in doc:
+            raise self.fail("", "no [[sessions]]: add at least one session")
+        sessions = []
+        for where, table, line in self.tables(doc, "sessions"):
+            sid = table.get("id")
+            where = self.where(where, sid if isinstance(sid, str) else None, line)
+            session = self.make(Session, self.build(Session, table, where), where)
+            try:  # the checks that need the roster: absent ids, sizes that add up
+                ProblemData(participants, (session,))
+            except ModelError as e:
+                raise self.fail(where, str(e)) from None
+            sessions.append(session)
+        if not sessions:
+            raise self.fail("", "no [[sessions]]: add at least one session")
+        return tuple(sessions)
+
+    @staticmethod
+    def where(where: str, label: str | None, line: int | None) -> str:
+        details = [d for d in (label, f"line {line}" if line else None) if d]
+        return f"{where} ({', '.join(details)})" if details else where
+
+    def constraints(
+        self, doc: Mapping[str, Any], participants: tuple[Participant, ...], sessions: tuple[Session, ...]
+    ) -> list[tuple[str, Constraint]]:
+        try:  # what no single session shows: duplicate ids
+            base = ProblemData(participants, sessions)
+        except ModelError as e:
+            raise self.fail("", str(e)) from None
+        out = []
+        for where, table, line in self.tables(doc, "constraints"):
+            kind = table.get("kind")
+            if kind is None:
+                raise self.fail(
+                    self.where(where, None, line), f"missing key 'kind'; the kinds are: {', '.join(CONSTRAINT_KINDS)}"
+                )
+            if not isinstance(kind, str) or kind not in CONSTRAINT_KINDS:
+                raise self.fail(
+                    self.where(where, None, line),
+                    f"unknown kind {kind!r}{_suggest(str(kind), CONSTRAINT_KINDS)}; "
+                    f"the kinds are: {', '.join(CONSTRAINT_KINDS)}",
+                )
+            where = self.where(where, kind, line)
+            cls = CONSTRAINT_KINDS[kind]
+            extra = (DIVERSITY_FILE_KEY,) if cls is Diversity else ()
+            kwargs = self.build(cls, table, where, skip=("kind",), extra=extra)
+            if DIVERSITY_FILE_KEY in table:
+                if "distances" in kwargs:
+                    raise self.fail(where, f"give distances or {DIVERSITY_FILE_KEY}, not both")
+                kwargs["distances"] = self.distances(table[DIVERSITY_FILE_KEY], where, base)
+            constraint = self.make(cls, kwargs, where)
+            try:  # the checks that need the roster and the sessions
+                base.replace(constraints=(constraint,))
+            except (ModelError, ValueError) as e:
+                raise self.fail(where, str(e)) from None
+            out.append((where, constraint))
+        return out
+
+    def distances(self, name: Any, where: str, base: ProblemData) -> dict[tuple[str, str], float]:
+        """The ``a,b,distance`` rows of a distances file as ``{(a, b): distance}``."""
+        if not isinstance(name, str):
+            raise self.fail(where, f"{DIVERSITY_FILE_KEY} must be a string, got {name!r} ({_toml_type(name)})")
+        path = self.resolve(name, where, DIVERSITY_FILE_KEY)
+        source = os.fspath(path)
+
+        def fail(message: str) -> EventFileError:
+            return self.fail(where, f"{source}: {message}")
+
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise fail(f"not UTF-8 text (at byte offset {e.start})") from None
+        try:
+            rows = read_csv_rows(text, source, error=EventFileError)
+        except EventFileError as e:
+            raise self.fail(where, str(e)) from None
+        if not rows:
+            raise fail("the file is empty; expected the columns a,b,distance")
+        header_line, header = rows[0]
+        columns = [c.strip() for c in header]
+        expected = ["a", "b", "distance"]
+        for column in columns:
+            if column not in expected:
+                raise fail(
+                    f"line {header_line}: unknown column {column!r}{_suggest(column, expected)}; expected a,b,distance"
+                )
+        for column in expected:
+            if column not in columns:
+                raise fail(f"line {header_line}: no {column!r} column; expected a,b,distance")
+        ia, ib, idist = (columns.index(c) for c in expected)
+        pairs: dict[tuple[str, str], float] = {}
+        seen: dict[frozenset[str], int] = {}
+        for line, row in rows[1:]:
+            if len(row) != len(columns):
+                raise fail(f"line {line} has {len(row)} fields, the header has {len(columns)}")
+            a, b, d = row[ia].strip(), row[ib].strip(), row[idist].strip()
+            for pid in (a, b):
+                if not base.has_participant(pid):
+                    ids = [p.id for p in base.participants]
+                    raise fail(f"line {line}: unknown participant {pid!r}{_suggest(pid, ids)}")
+            if a == b:
+                raise fail(f"line {line}: {a!r} is paired with themself")
+            try:
+                value = float(d)
+            except ValueError:
+                raise fail(f"line {line}: distance {d!r} is not a number") from None
+            if not math.isfinite(value):
+                raise fail(f"line {line}: distance {d!r} is not a finite number")
+            key = frozenset((a, b))
+            if key in seen:
+                raise fail(f"line {line}: the pair {a!r}, {b!r} is already on line {seen[key]}")
+            seen[key] = line
+            pairs[(a, b)] = value
+        return pairs
+
+
+def load_event(path: str | os.PathLike[str]) -> Event:
+    """Reads an event file (TOML; see ``docs/event-file.md``) and its roster.
+
+    Raises :class:`~teamkit.exceptions.EventFileError` naming the file and the table or key
+    at fault (and the line, where TOML tells it), including for problems the model rejects
+    (sizes that cannot add up, an unknown attribute); errors in the roster file itself raise
+    :class:`~teamkit.exceptions.RosterError` naming the roster file and line.
+    """
+    event_path = Path(path)
+    source = os.fspath(path)
+    try:
+        data = event_path.read_bytes()
+    except FileNotFoundError:
+        raise EventFileError(f"event file not found: {source} (resolved: {event_path.resolve()})") from None
+    except IsADirectoryError:
+        raise EventFileError(f"{source}: is a folder, not an event file") from None
+    except OSError as e:
+        raise EventFileError(f"{source}: cannot read the event file: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise EventFileError(f"{source}: line {line}: not UTF-8 text (at byte offset {e.start})") from None
+    return _Loader(event_path, text.removeprefix("\ufeff")).load()
+
+
+__all__ = ["Event", "RosterSpec", "SolverOptions", "load_event"]

@@ -1,0 +1,439 @@
+"""Problems, plans and results as JSON, and writing files safely.
+
+The conversion lives here, at the edge, in a private cattrs converter: constraint kinds are
+a tagged union on their ``kind``, distance matrices become nested lists, read-only mappings
+become plain objects. The model classes know nothing of JSON.
+
+A plan file (``plan.json``, see ``docs/plan-json.md``) is::
+
+    {"format": "teamkit-plan", "version": 1, "plan": {...}, "result": {...}, "problem": {...}}
+
+``result`` and ``problem`` are optional.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import json
+import math
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Union
+
+import attrs
+import cattrs
+import numpy as np
+from cattrs.strategies import configure_tagged_union
+
+from teamkit.constraints import CONSTRAINT_KINDS, Constraint
+from teamkit.exceptions import PlanFileError, TeamkitError
+from teamkit.model import AttributeValue, Participant, ProblemData, Session
+from teamkit.plan import Plan
+from teamkit.result import Result
+
+#: The ``format`` of a plan file.
+PLAN_FORMAT = "teamkit-plan"
+#: The ``version`` of the plan files this teamkit writes and reads.
+PLAN_VERSION = 1
+
+#: The keys of the ``result`` object of a plan file, in :class:`~teamkit.result.Result` order.
+RESULT_KEYS: tuple[str, ...] = (
+    "status",
+    "objective",
+    "breakdown",
+    "bound",
+    "runtime",
+    "hard_violations",
+    "explanation",
+    "stopped_by",
+    "seed",
+)
+
+
+# -- the converter ------------------------------------------------------------------------------
+
+
+def _strict(kind: type, check: Callable[[Any], bool], convert: Callable[[Any], Any] = lambda v: v) -> Any:
+    def structure(value: Any, _: Any) -> Any:
+        if not check(value):
+            raise ValueError(f"expected {kind.__name__}, got {value!r}")
+        return convert(value)
+
+    return structure
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _structure_attribute_value(value: Any, _: Any) -> AttributeValue:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    raise ValueError(f"an attribute value must be text, a number, a boolean or null, got {value!r}")
+
+
+_ConstraintUnion = Union[tuple(CONSTRAINT_KINDS.values())]  # type: ignore[valid-type]  # noqa: UP007
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True)
+    # Reading is strict: a number where a name belongs is an error, not silently str()-ed.
+    conv.register_structure_hook(str, _strict(str, lambda v: isinstance(v, str)))
+    conv.register_structure_hook(int, _strict(int, _is_int))
+    conv.register_structure_hook(float, _strict(float, _is_number, float))
+    conv.register_structure_hook(bool, _strict(bool, lambda v: isinstance(v, bool)))
+    conv.register_structure_hook_func(lambda t: t == AttributeValue, _structure_attribute_value)
+    conv.register_unstructure_hook(np.ndarray, lambda a: a.tolist())
+    conv.register_unstructure_hook(np.generic, lambda v: v.item())
+    conv.register_unstructure_hook(MappingProxyType, lambda m: {k: conv.unstructure(v) for k, v in m.items()})
+
+    configure_tagged_union(_ConstraintUnion, conv, tag_name="kind", tag_generator=lambda cls: cls.kind)
+
+    def structure_constraint(value: Any, _: Any) -> Constraint:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"a constraint must be an object, got {value!r}")
+        if "kind" not in value:
+            raise ValueError("a constraint needs a 'kind'")
+        if value["kind"] not in CONSTRAINT_KINDS:
+            raise ValueError(f"unknown constraint kind {value['kind']!r}; the kinds are: {', '.join(CONSTRAINT_KINDS)}")
+        return conv.structure(value, _ConstraintUnion)  # type: ignore[no-any-return]
+
+    # Exact-type hooks: a subclass (Spread) must keep its own generated hook.
+    conv.register_structure_hook_func(lambda t: t is Constraint, structure_constraint)
+    conv.register_unstructure_hook_func(lambda t: t is Constraint, lambda c: conv.unstructure(c, _ConstraintUnion))
+    return conv
+
+
+_converter = _make_converter()
+
+
+def _describe_error(exc: BaseException, path: str) -> str:
+    """One line for a person from a cattrs structuring error."""
+
+    def fmt(e: BaseException, type_: Any) -> str:
+        if isinstance(e, KeyError):
+            return f"missing key {e.args[0]!r}" if e.args else "missing key"
+        if isinstance(e, cattrs.ForbiddenExtraKeysError):
+            return f"unknown keys {sorted(e.extra_fields)}"
+        if isinstance(e, (TeamkitError, ValueError, TypeError)) and str(e):
+            return str(e)
+        return cattrs.v.format_exception(e, type_)
+
+    if isinstance(exc, cattrs.BaseValidationError):
+        return "; ".join(cattrs.transform_error(exc, path=path, format_exception=fmt))
+    return f"{fmt(exc, None)} @ {path}"
+
+
+def _structure(value: Any, type_: Any, path: str) -> Any:
+    try:
+        return _converter.structure(value, type_)
+    except (cattrs.BaseValidationError, TeamkitError, ValueError, TypeError, KeyError, AttributeError) as e:
+        raise PlanFileError(_describe_error(e, path)) from None
+
+
+# -- problems -----------------------------------------------------------------------------------
+
+
+def problem_to_dict(problem: ProblemData) -> dict[str, Any]:
+    """A problem as plain data (JSON-ready): ``name``, ``participants``, ``sessions`` and
+    ``constraints`` (each with its ``kind``; a diversity matrix as nested lists, its rows in
+    participant order)."""
+    return jsonable(  # type: ignore[no-any-return]
+        {
+            "name": problem.name,
+            "participants": _converter.unstructure(problem.participants, tuple[Participant, ...]),
+            "sessions": _converter.unstructure(problem.sessions, tuple[Session, ...]),
+            "constraints": _converter.unstructure(problem.constraints, tuple[Constraint, ...]),
+        }
+    )
+
+
+def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
+    """The inverse of :func:`problem_to_dict`; the problem is validated as when built in code.
+
+    Raises :class:`~teamkit.exceptions.PlanFileError` (a ``ValueError``) naming the key at
+    fault when the data is malformed, and :class:`~teamkit.exceptions.ModelError` when it is
+    well-formed but not a valid problem.
+    """
+    if not isinstance(data, Mapping):
+        raise PlanFileError(f"a problem must be an object, got {type(data).__name__}")
+    extra = sorted(set(data) - {"name", "participants", "sessions", "constraints"})
+    if extra:
+        raise PlanFileError(f"unknown keys {extra} @ problem")
+    for key in ("participants", "sessions"):
+        if key not in data:
+            raise PlanFileError(f"missing key {key!r} @ problem")
+    name = data.get("name", "")
+    if not isinstance(name, str):
+        raise PlanFileError(f"expected str, got {name!r} @ problem.name")
+    participants = _structure(data["participants"], tuple[Participant, ...], "problem.participants")
+    sessions = _structure(data["sessions"], tuple[Session, ...], "problem.sessions")
+    constraints = _structure(data.get("constraints", []), tuple[Constraint, ...], "problem.constraints")
+    return ProblemData(participants, sessions, constraints, name=name)
+
+
+def problem_digest(problem: ProblemData) -> str:
+    """A SHA-256 of the problem's canonical JSON: equal problems have equal digests."""
+    text = json.dumps(problem_to_dict(problem), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# -- plans and results ----------------------------------------------------------------------------
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """A plan as plain data: ``{"sessions": [{"session": id, "teams": [{"number": 1,
+    "members": [ids]}, ...]}, ...]}``."""
+    return jsonable(_converter.unstructure(plan, Plan))  # type: ignore[no-any-return]
+
+
+def plan_from_dict(data: Mapping[str, Any]) -> Plan:
+    """The inverse of :func:`plan_to_dict`. Raises :class:`~teamkit.exceptions.PlanFileError`
+    naming the key at fault."""
+    return _structure(data, Plan, "plan")  # type: ignore[no-any-return]
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """A result without its plan, as plain data: the :data:`RESULT_KEYS`; ``status`` as its
+    value (``"optimal"``...), ``explanation`` as a list of lines."""
+    return {
+        "status": result.status.value,
+        "objective": _number_or_none(result.objective),
+        "breakdown": {str(k): _number_or_none(v) for k, v in result.breakdown.items()},
+        "bound": _number_or_none(result.bound),
+        "runtime": _number_or_none(result.runtime),
+        "hard_violations": _number_or_none(result.hard_violations),
+        "explanation": [str(line) for line in result.explanation],
+        "stopped_by": str(result.stopped_by),
+        "seed": int(result.seed),
+    }
+
+
+def _number_or_none(value: Any) -> int | float | None:
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON data from anything the converter or a report gives (NumPy scalars, tuples,
+    read-only mappings); non-finite floats become ``None`` since JSON has no NaN."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if attrs.has(type(value)):
+        return jsonable(_converter.unstructure(value))
+    return str(value)
+
+
+def dumps(data: Any) -> str:
+    """Deterministic JSON: keys sorted, ``indent=2``, floats as Python's ``repr``, a final
+    newline. Equal data gives byte-identical text."""
+    return json.dumps(jsonable(data), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def plan_document(plan: Plan, *, problem: ProblemData | None = None, result: Result | None = None) -> dict[str, Any]:
+    """The content of a plan file (see :func:`write_plan`) as plain data."""
+    doc: dict[str, Any] = {"format": PLAN_FORMAT, "version": PLAN_VERSION, "plan": plan_to_dict(plan)}
+    if problem is not None:
+        doc["problem"] = {
+            "name": problem.name,
+            "participants": problem.num_participants,
+            "sessions": [s.id for s in problem.sessions],
+            "sha256": problem_digest(problem),
+        }
+    if result is not None:
+        doc["result"] = result_to_dict(result)
+    return doc
+
+
+def write_plan(
+    path: str | os.PathLike[str], plan: Plan, *, problem: ProblemData | None = None, result: Result | None = None
+) -> None:
+    """Writes ``plan`` to a plan file, atomically.
+
+    With ``problem``, the plan is first checked to fit it (same sessions, known participants,
+    nobody in two teams; else :class:`~teamkit.exceptions.PlanFileError`) and the file
+    records the problem's name, size and digest. With ``result``, it records the solve's
+    outcome (:func:`result_to_dict`). The output is deterministic: equal arguments give
+    byte-identical files.
+    """
+    if problem is not None:
+        plan.to_assignment(problem)
+    atomic_write_text(path, dumps(plan_document(plan, problem=problem, result=result)))
+
+
+@attrs.frozen
+class PlanDocument:
+    """A plan file as read: the plan, and the optional ``result`` and ``problem`` objects as
+    plain data."""
+
+    plan: Plan
+    result: Mapping[str, Any] | None = None
+    problem: Mapping[str, Any] | None = None
+
+
+def read_plan_document(path: str | os.PathLike[str]) -> PlanDocument:
+    """Reads a whole plan file. Raises :class:`~teamkit.exceptions.PlanFileError` naming the
+    file (and the line and column of a JSON syntax error, or the key at fault)."""
+    source = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise PlanFileError(f"plan file not found: {source} (resolved: {Path(path).resolve()})") from None
+    except IsADirectoryError:
+        raise PlanFileError(f"{source}: is a folder, not a plan file") from None
+    except OSError as e:
+        raise PlanFileError(f"{source}: cannot read the plan: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PlanFileError(f"{source}: not UTF-8 text (at byte offset {e.start})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PlanFileError(f"{source}: line {e.lineno}, column {e.colno}: not valid JSON: {e.msg}") from None
+    if not isinstance(doc, dict):
+        raise PlanFileError(f"{source}: not a teamkit plan file (expected a JSON object, got {type(doc).__name__})")
+    if doc.get("format") != PLAN_FORMAT:
+        found = f"format is {doc['format']!r}" if "format" in doc else "no 'format' key"
+        raise PlanFileError(f"{source}: not a teamkit plan file ({found}, expected {PLAN_FORMAT!r})")
+    if doc.get("version") != PLAN_VERSION:
+        raise PlanFileError(
+            f"{source}: unsupported plan file version {doc.get('version')!r} (this teamkit reads version {PLAN_VERSION})"
+        )
+    extra = sorted(set(doc) - {"format", "version", "plan", "result", "problem"})
+    if extra:
+        raise PlanFileError(f"{source}: unknown top-level keys {extra}")
+    if "plan" not in doc:
+        raise PlanFileError(f"{source}: missing key 'plan'")
+    try:
+        plan = plan_from_dict(doc["plan"])
+    except PlanFileError as e:
+        raise PlanFileError(f"{source}: {e}") from None
+    for key in ("result", "problem"):
+        if key in doc and not isinstance(doc[key], dict):
+            raise PlanFileError(f"{source}: {key!r} must be an object")
+    result = doc.get("result")
+    if result is not None:
+        missing = [k for k in RESULT_KEYS if k not in result]
+        if missing:
+            raise PlanFileError(f"{source}: result: missing keys {missing}")
+    return PlanDocument(plan=plan, result=result, problem=doc.get("problem"))
+
+
+def read_plan(path: str | os.PathLike[str]) -> Plan:
+    """Reads the plan of a plan file written by :func:`write_plan`.
+
+    Raises :class:`~teamkit.exceptions.PlanFileError` naming the file: missing file, invalid
+    JSON (with line and column), another format or version, missing or unknown keys.
+    """
+    return read_plan_document(path).plan
+
+
+# -- safe writing ---------------------------------------------------------------------------------
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+    """Writes ``text`` to ``path`` so that readers see the old file or the new one, never a
+    half-written one: the text goes to a temporary file in the same folder, which then
+    replaces ``path`` (``os.replace``). Line endings are written as given."""
+    target = Path(path)
+    temp = _temp_name(target)
+    try:
+        with open(temp, "x", encoding=encoding, newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def existing_outputs(directory: str | os.PathLike[str], names: Sequence[str]) -> list[Path]:
+    """The files among ``directory/name`` that exist already."""
+    folder = Path(directory)
+    return [folder / name for name in names if os.path.lexists(folder / name)]
+
+
+def write_files(directory: str | os.PathLike[str], files: Mapping[str, str], *, force: bool = False) -> list[Path]:
+    """Writes several text files (``{file name: text}``) into ``directory``, all or nothing.
+
+    The files are written into a temporary folder beside ``directory`` and then moved in;
+    when ``directory`` does not exist, the temporary folder is renamed to it, so all files
+    appear at once. Without ``force`` an existing file is never replaced: the call raises
+    :class:`FileExistsError` before writing anything. Returns the paths written.
+    """
+    target = Path(directory)
+    names = list(files)
+    for name in names:
+        if not name or Path(name).name != name or name in (".", ".."):
+            raise ValueError(f"not a plain file name: {name!r}")
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(f"{target} exists and is not a folder")
+    if not force:
+        clash = existing_outputs(target, names)
+        if clash:
+            raise FileExistsError(
+                f"{', '.join(map(str, clash))} already exist{'s' if len(clash) == 1 else ''}; "
+                "nothing was written (use --force to overwrite)"
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = _temp_name(target)
+    os.mkdir(staging)
+    try:
+        for name, text in files.items():
+            with open(staging / name, "x", encoding="utf-8", newline="") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+        if not target.exists():
+            try:
+                os.rename(staging, target)
+                return [target / name for name in names]
+            except OSError:
+                target.mkdir(exist_ok=True)  # created meanwhile: move the files one by one
+        if not force:
+            clash = existing_outputs(target, names)
+            if clash:
+                raise FileExistsError(
+                    f"{', '.join(map(str, clash))} appeared while writing; nothing was written (use --force to overwrite)"
+                )
+        for name in names:
+            os.replace(staging / name, target / name)
+        return [target / name for name in names]
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
