@@ -187,7 +187,13 @@ def _matrix(value: Any) -> np.ndarray | None:
     return array
 
 
-@attrs.frozen(eq=False)
+def _same_distances(a: Any, b: Any) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and np.array_equal(a, b)
+    return a == b
+
+
+@attrs.frozen
 class Diversity(Constraint):
     """Maximise the sum of within-team pairwise distances (Maximally Diverse Grouping).
 
@@ -202,7 +208,7 @@ class Diversity(Constraint):
 
     kind: ClassVar[str] = "diversity"
 
-    distances: Any = attrs.field(default=None, converter=_matrix)
+    distances: Any = attrs.field(default=None, converter=_matrix, eq=attrs.cmp_using(eq=_same_distances))
     attributes: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
     ids: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
     hard: bool = False

@@ -1,0 +1,27 @@
+"""Hypothesis: random small problems; every plan the solver returns passes the checker, and the
+engine's objective equals the checker's."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import teamkit as tk
+
+from .strategies import problems
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_every_solved_plan_passes_the_checker(problem):
+    result = tk.solve(problem, time_limit=5, seed=0)
+    if result.status is tk.Status.INFEASIBLE:
+        assert result.plan is None and result.explanation
+        return
+    assert result.plan is not None
+    report = tk.check(problem, result.plan)
+    if result.feasible:
+        assert report.feasible, report.summary()
+        assert abs(result.objective - report.objective) <= 1e-6 * max(1.0, abs(report.objective))
+    else:
+        assert report.hard_violations > 0
