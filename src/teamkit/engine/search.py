@@ -446,10 +446,12 @@ def solve_session(
     if on_step:
         on_step(ls)
     m = cs.m
-    ls.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
-    if on_step:
-        on_step(ls)
-    ls.improve(max_iterations=50 * m + 2000, patience=2 * cs.num_teams + 20, deadline=deadline)
+
+    def descend(search: LocalSearch) -> None:
+        search.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
+        search.improve(max_iterations=50 * m + 2000, patience=2 * cs.num_teams + 20, deadline=deadline)
+
+    descend(ls)
     if on_step:
         on_step(ls)
     # Small sessions can afford a few more starts: descent ends in a local optimum, and
@@ -459,8 +461,7 @@ def solve_session(
         if time.monotonic() > deadline:
             break
         other = LocalSearch(cs, construct(cs, rng), rng)
-        other.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
-        other.improve(max_iterations=50 * m + 2000, patience=2 * cs.num_teams + 20, deadline=deadline)
+        descend(other)
         if (other.hard, other.soft) < (ls.hard - EPS, ls.soft) or (
             abs(other.hard - ls.hard) <= EPS and other.soft < ls.soft - EPS
         ):
