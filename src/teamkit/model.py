@@ -6,7 +6,6 @@ returns an immutable :class:`ProblemData`, the only thing the solver and the che
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Literal, Union
@@ -14,6 +13,7 @@ from typing import Any, Literal, Union
 import attrs
 import numpy as np
 
+from teamkit._text import did_you_mean
 from teamkit.constraints import (
     Apart,
     Balance,
@@ -42,11 +42,6 @@ def is_missing(value: AttributeValue) -> bool:
 
 def _frozen_mapping(value: Mapping[str, AttributeValue] | None) -> Mapping[str, AttributeValue]:
     return MappingProxyType(dict(value or {}))
-
-
-def _closest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 @attrs.frozen(eq=True, hash=False)
@@ -254,7 +249,7 @@ class ProblemData:
         try:
             return self._index[participant_id]
         except KeyError:
-            raise ModelError(f"unknown participant {participant_id!r}{_closest(participant_id, self._index)}") from None
+            raise ModelError(f"unknown participant {participant_id!r}{did_you_mean(participant_id, self._index)}") from None
 
     def has_participant(self, participant_id: str) -> bool:
         return participant_id in self._index
@@ -264,7 +259,7 @@ class ProblemData:
             if session.id == session_id:
                 return k
         known = [s.id for s in self.sessions]
-        raise ModelError(f"unknown session {session_id!r}{_closest(session_id, known)}; sessions are {known}")
+        raise ModelError(f"unknown session {session_id!r}{did_you_mean(session_id, known)}; sessions are {known}")
 
     def layout(self, session: int | str) -> SessionLayout:
         """Who attends session ``session`` (index or id) and the size range of its teams."""
@@ -295,6 +290,13 @@ class ProblemData:
     def replace(self, **changes: Any) -> ProblemData:
         """A validated copy with some fields replaced, e.g. ``data.replace(constraints=...)``."""
         return attrs.evolve(self, **changes)
+
+    def pairs(self, constraint: Together | Apart | Hierarchy) -> list[tuple[int, int]]:
+        """The participant index pairs a together, apart or hierarchy constraint speaks of."""
+        if isinstance(constraint, Hierarchy):
+            return self.superiors(constraint)
+        idx = [self._index[m] for m in constraint.members]
+        return [(a, b) for a in idx for b in idx if a < b]
 
     def superiors(self, constraint: Hierarchy) -> list[tuple[int, int]]:
         """The (participant, superior) index pairs a hierarchy constraint keeps apart."""
@@ -329,7 +331,7 @@ class ProblemData:
                 if pid not in self._index:
                     raise ModelError(
                         f"session {session.id!r}: absent participant {pid!r} is not on the roster"
-                        f"{_closest(pid, self._index)}"
+                        f"{did_you_mean(pid, self._index)}"
                     )
                 absent.add(self._index[pid])
             present = tuple(i for i in range(len(self.participants)) if i not in absent)
@@ -341,12 +343,12 @@ class ProblemData:
             known = ", ".join(sorted(names)) or "none"
             raise ModelError(
                 f"constraint {constraint.name}: unknown attribute {attribute!r}"
-                f"{_closest(attribute, names)}; the participants have: {known}"
+                f"{did_you_mean(attribute, names)}; the participants have: {known}"
             )
 
     def _check_participant(self, constraint: Constraint, pid: str) -> None:
         if pid not in self._index:
-            raise ModelError(f"constraint {constraint.name}: unknown participant {pid!r}{_closest(pid, self._index)}")
+            raise ModelError(f"constraint {constraint.name}: unknown participant {pid!r}{did_you_mean(pid, self._index)}")
 
     def _check_constraint(self, c: Constraint) -> Constraint:
         if not isinstance(c, Constraint):
@@ -392,7 +394,7 @@ class ProblemData:
                 if str(boss) not in self._index:
                     raise ModelError(
                         f"constraint {c.name}: participant {p.id!r} names superior {boss!r}, who is not on "
-                        f"the roster{_closest(str(boss), self._index)}; leave the cell empty for none"
+                        f"the roster{did_you_mean(str(boss), self._index)}; leave the cell empty for none"
                     )
         if isinstance(c, Diversity):
             return self._check_diversity(c)
@@ -440,24 +442,14 @@ class ProblemData:
         together: dict[frozenset[int], Constraint] = {}
         for c in self.constraints:
             if isinstance(c, Together) and c.hard:
-                idx = [self._index[m] for m in c.members]
-                for a in idx:
-                    for b in idx:
-                        if a < b:
-                            together[frozenset((a, b))] = c
+                for a, b in self.pairs(c):
+                    together[frozenset((a, b))] = c
         if not together:
             return
         for c in self.constraints:
-            if not c.hard:
+            if not (c.hard and isinstance(c, (Apart, Hierarchy))):
                 continue
-            if isinstance(c, Apart):
-                idx = [self._index[m] for m in c.members]
-                pairs = [(a, b) for a in idx for b in idx if a < b]
-            elif isinstance(c, Hierarchy):
-                pairs = self.superiors(c)
-            else:
-                continue
-            for a, b in pairs:
+            for a, b in self.pairs(c):
                 other = together.get(frozenset((a, b)))
                 if other is not None:
                     pa, pb = self.participants[a].id, self.participants[b].id

@@ -60,16 +60,12 @@ def precheck(problem: ProblemData) -> tuple[str, ...]:
                     found.append(f"{where}: {name} holds people pinned to different teams {sorted(teams)}")
             elif isinstance(c, (Apart, Hierarchy)):
                 if isinstance(c, Apart):
-                    idx = [problem.index(m) for m in c.members]
-                    pairs = [(a, b) for a in idx for b in idx if a < b]
-                    group = [i for i in idx if i in present]
+                    group = [problem.index(m) for m in c.members if problem.index(m) in present]
                     if len(group) > T:
                         found.append(
                             f"{where}: {name} needs {len(group)} different teams, but there are only {T}"
                         )
-                else:
-                    pairs = problem.superiors(c)
-                for a, b in pairs:
+                for a, b in problem.pairs(c):
                     if a in pins and b in pins and pins[a][0] == pins[b][0] and a in present and b in present:
                         pa, pb = problem.participants[a].id, problem.participants[b].id
                         found.append(

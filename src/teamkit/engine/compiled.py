@@ -141,11 +141,8 @@ def compile_session(problem: ProblemData, k: int) -> CompiledSession:
                         cats.append(table)
                 data["cats"] = cats
                 data["nums"] = nums
-        elif isinstance(c, (Together, Apart)):
-            idx = [problem.index(pid) for pid in c.members]
-            data["pairs"] = local_pairs([(a, b) for a in idx for b in idx if a < b])
-        elif isinstance(c, Hierarchy):
-            data["pairs"] = local_pairs(problem.superiors(c))
+        elif isinstance(c, (Together, Apart, Hierarchy)):
+            data["pairs"] = local_pairs(problem.pairs(c))
         elif isinstance(c, Pin):
             i = problem.index(c.participant)
             if (c.session is None or c.session == session_id) and i in local:

@@ -52,6 +52,11 @@ from teamkit.engine.terms import (
 EPS = 1e-9
 
 
+def better(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether (hard, soft) score ``a`` beats ``b``: fewer hard violations first."""
+    return a[0] < b[0] - EPS or (abs(a[0] - b[0]) <= EPS and a[1] < b[1] - EPS)
+
+
 def build_terms(cs: CompiledSession, st: State) -> list[Term]:
     terms: list[Term] = []
     for cc in cs.constraints:
@@ -160,10 +165,11 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
         for cc in cs.constraints
         if isinstance(cc.constraint, Balance) and cc.constraint.hard
     ]
-    tables = {}
+    # One count table per attribute (its codes array), shared by that attribute's rules.
+    tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for codes, *_ in spreads + balances:
         if id(codes) not in tables:
-            tables[id(codes)] = np.zeros((T, int(codes.max()) + 1), dtype=np.int64)
+            tables[id(codes)] = (codes, np.zeros((T, int(codes.max()) + 1), dtype=np.int64))
     apart_pairs = [
         cc.data["pairs"]
         for cc in cs.constraints
@@ -177,11 +183,9 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
     n = cs.m
 
     def place(i: int, t: int) -> None:
-        for key, counts in tables.items():
-            codes = _codes_by_id[key]
+        for codes, counts in tables.values():
             counts[t, codes[i]] += 1
 
-    _codes_by_id = {id(codes): codes for codes, *_ in spreads + balances}
     for i in range(n):
         if team[i] >= 0:
             place(i, team[i])
@@ -198,11 +202,11 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
             open_ = size < cs.high
         clash = np.zeros(T)
         for codes, k in spreads:
-            clash += np.maximum(tables[id(codes)][:, codes[i]] + 1 - k, 0)
+            clash += np.maximum(tables[id(codes)][1][:, codes[i]] + 1 - k, 0)
         for codes, totals, tol in balances:
             v = codes[i]
             high = -(-totals[v] * target // n) + tol
-            clash += tables[id(codes)][:, v] + 1 > high
+            clash += tables[id(codes)][1][:, v] + 1 > high
         for j in neighbours.get(int(i), ()):
             if team[j] >= 0:
                 clash[team[j]] += 1
@@ -245,16 +249,12 @@ class LocalSearch:
         cs: CompiledSession,
         team: np.ndarray,
         rng: np.random.Generator,
-        movable: np.ndarray | None = None,
         sample: int = 2048,
     ) -> None:
         self.cs = cs
         self.rng = rng
-        self.st = State(team, cs.num_teams)
-        self.terms = build_terms(cs, self.st)
-        self.hard_terms = [t for t in self.terms if t.hard]
-        self.soft_terms = [t for t in self.terms if not t.hard]
-        self.movable = np.ones(cs.m, dtype=bool) if movable is None else movable.copy()
+        self.reset(team)
+        self.movable = np.ones(cs.m, dtype=bool)
         for i in fixed_people(cs):
             self.movable[i] = False
         for g in together_groups(cs):
@@ -262,7 +262,6 @@ class LocalSearch:
         self.movable_idx = np.flatnonzero(self.movable)
         self.sample = sample
         self.flexible = bool(np.any(cs.high > cs.low))
-        self.iterations = 0
 
     # -- evaluation ------------------------------------------------------------------------
     @property
@@ -272,6 +271,17 @@ class LocalSearch:
     @property
     def soft(self) -> float:
         return float(sum(t.weight * t.total for t in self.soft_terms))
+
+    @property
+    def score(self) -> tuple[float, float]:
+        return self.hard, self.soft
+
+    def team_penalties(self, hard: bool) -> np.ndarray:
+        """Per team, the hard penalty or the weighted soft penalty."""
+        out = np.zeros(self.cs.num_teams)
+        for term in self.hard_terms if hard else self.soft_terms:
+            out += term.team_pen if hard else term.weight * term.team_pen
+        return out
 
     def _candidates(self, i: int) -> np.ndarray:
         pool = self.movable_idx
@@ -330,16 +340,14 @@ class LocalSearch:
         if not self.hard_terms or self.hard <= EPS:
             return
         best_team = self.st.team.copy()
-        best = (self.hard, self.soft)
+        best = self.score
         tabu: dict[tuple[int, int], int] = {}
         T = self.cs.num_teams
         last_gain = 0
         for it in range(max_iterations):
-            self.iterations += 1
             if self.hard <= EPS or it - last_gain > patience or (it % 16 == 0 and time.monotonic() > deadline):
                 break
-            team_pen = sum(t.team_pen for t in self.hard_terms)
-            bad = np.flatnonzero(team_pen > EPS)
+            bad = np.flatnonzero(self.team_penalties(hard=True) > EPS)
             t = int(bad[self.rng.integers(len(bad))])
             members = [i for i in self.st.members[t] if self.movable[i]]
             if not members:
@@ -381,13 +389,13 @@ class LocalSearch:
             tabu[(i, old_a)] = it + tenure
             if j >= 0:
                 tabu[(j, old_b)] = it + tenure
-            now = (self.hard, self.soft)
-            if now[0] < best[0] - EPS or (abs(now[0] - best[0]) <= EPS and now[1] < best[1] - EPS):
+            now = self.score
+            if better(now, best):
                 if now[0] < best[0] - EPS:
                     last_gain = it
                 best = now
                 best_team = self.st.team.copy()
-        if (self.hard, self.soft) != best:
+        if self.score != best:
             self.reset(best_team)
 
     def improve(self, max_iterations: int, patience: int, deadline: float) -> None:
@@ -397,10 +405,9 @@ class LocalSearch:
         T = self.cs.num_teams
         stale = 0
         for it in range(max_iterations):
-            self.iterations += 1
             if stale >= patience or (it % 16 == 0 and time.monotonic() > deadline):
                 break
-            team_pen = sum(t.weight * t.team_pen for t in self.soft_terms)
+            team_pen = self.team_penalties(hard=False)
             if self.rng.random() < 0.5 and np.ptp(team_pen) > EPS:
                 t = int(np.argmax(team_pen + self.rng.random(T) * 1e-9))
             else:
@@ -427,6 +434,7 @@ class LocalSearch:
             self.apply(*best_choice)
 
     def reset(self, team: np.ndarray) -> None:
+        """Starts over from ``team``, rebuilding every term's tables."""
         self.st = State(team, self.cs.num_teams)
         self.terms = build_terms(self.cs, self.st)
         self.hard_terms = [t for t in self.terms if t.hard]
@@ -462,9 +470,7 @@ def solve_session(
             break
         other = LocalSearch(cs, construct(cs, rng), rng)
         descend(other)
-        if (other.hard, other.soft) < (ls.hard - EPS, ls.soft) or (
-            abs(other.hard - ls.hard) <= EPS and other.soft < ls.soft - EPS
-        ):
+        if better(other.score, ls.score):
             ls = other
             if on_step:
                 on_step(ls)

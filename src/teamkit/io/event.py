@@ -10,7 +10,6 @@ files opened are those it names (the roster and distance files, relative to the 
 from __future__ import annotations
 
 import collections.abc
-import difflib
 import math
 import os
 import re
@@ -23,8 +22,10 @@ from typing import Any, Literal, Union
 
 import attrs
 
+from teamkit._text import did_you_mean
 from teamkit.constraints import CONSTRAINT_KINDS, Constraint, Diversity
 from teamkit.exceptions import EventFileError, ModelError
+from teamkit.io._files import read_input_bytes
 from teamkit.io.roster import ColumnType, read_csv_rows, read_roster
 from teamkit.model import Participant, ProblemData, Session
 
@@ -76,11 +77,6 @@ TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "roster", "solver", "sessions", "cons
 
 #: Extra keys of a diversity constraint that are not fields of :class:`Diversity`.
 DIVERSITY_FILE_KEY = "distances_file"
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class _Mismatch(Exception):
@@ -217,7 +213,7 @@ class _Loader:
                 continue
             if key not in fields:
                 raise self.fail(
-                    where, f"unknown key {key!r}{_suggest(key, allowed)}; the keys are: {', '.join(allowed)}"
+                    where, f"unknown key {key!r}{did_you_mean(key, allowed)}; the keys are: {', '.join(allowed)}"
                 )
             hint = hints.get(fields[key].name, Any)
             try:
@@ -271,7 +267,7 @@ class _Loader:
                     what = f"key {key!r}"
                 raise self.fail(
                     "",
-                    f"unknown top-level {what}{_suggest(key, TOP_LEVEL_KEYS)}; "
+                    f"unknown top-level {what}{did_you_mean(key, TOP_LEVEL_KEYS)}; "
                     f"an event file has: {', '.join(TOP_LEVEL_KEYS)}",
                 )
         name = doc.get("name", self.path.stem)
@@ -351,7 +347,7 @@ class _Loader:
             if not isinstance(kind, str) or kind not in CONSTRAINT_KINDS:
                 raise self.fail(
                     self.where(where, None, line),
-                    f"unknown kind {kind!r}{_suggest(str(kind), CONSTRAINT_KINDS)}; "
+                    f"unknown kind {kind!r}{did_you_mean(str(kind), CONSTRAINT_KINDS)}; "
                     f"the kinds are: {', '.join(CONSTRAINT_KINDS)}",
                 )
             where = self.where(where, kind, line)
@@ -396,7 +392,7 @@ class _Loader:
         for column in columns:
             if column not in expected:
                 raise fail(
-                    f"line {header_line}: unknown column {column!r}{_suggest(column, expected)}; expected a,b,distance"
+                    f"line {header_line}: unknown column {column!r}{did_you_mean(column, expected)}; expected a,b,distance"
                 )
         for column in expected:
             if column not in columns:
@@ -411,7 +407,7 @@ class _Loader:
             for pid in (a, b):
                 if not base.has_participant(pid):
                     ids = [p.id for p in base.participants]
-                    raise fail(f"line {line}: unknown participant {pid!r}{_suggest(pid, ids)}")
+                    raise fail(f"line {line}: unknown participant {pid!r}{did_you_mean(pid, ids)}")
             if a == b:
                 raise fail(f"line {line}: {a!r} is paired with themself")
             try:
@@ -438,14 +434,7 @@ def load_event(path: str | os.PathLike[str]) -> Event:
     """
     event_path = Path(path)
     source = os.fspath(path)
-    try:
-        data = event_path.read_bytes()
-    except FileNotFoundError:
-        raise EventFileError(f"event file not found: {source} (resolved: {event_path.resolve()})") from None
-    except IsADirectoryError:
-        raise EventFileError(f"{source}: is a folder, not an event file") from None
-    except OSError as e:
-        raise EventFileError(f"{source}: cannot read the event file: {e.strerror or e}") from None
+    data = read_input_bytes(event_path, EventFileError, "event file", "the event file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:

@@ -33,6 +33,7 @@ from cattrs.strategies import configure_tagged_union
 
 from teamkit.constraints import CONSTRAINT_KINDS, Constraint
 from teamkit.exceptions import PlanFileError, TeamkitError
+from teamkit.io._files import read_input_bytes
 from teamkit.model import AttributeValue, Participant, ProblemData, Session
 from teamkit.plan import Plan
 from teamkit.result import Result
@@ -303,14 +304,7 @@ def read_plan_document(path: str | os.PathLike[str]) -> PlanDocument:
     """Reads a whole plan file. Raises :class:`~teamkit.exceptions.PlanFileError` naming the
     file (and the line and column of a JSON syntax error, or the key at fault)."""
     source = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise PlanFileError(f"plan file not found: {source} (resolved: {Path(path).resolve()})") from None
-    except IsADirectoryError:
-        raise PlanFileError(f"{source}: is a folder, not a plan file") from None
-    except OSError as e:
-        raise PlanFileError(f"{source}: cannot read the plan: {e.strerror or e}") from None
+    data = read_input_bytes(path, PlanFileError, "plan file", "the plan")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

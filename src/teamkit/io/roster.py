@@ -7,15 +7,15 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, Literal
 
+from teamkit._text import did_you_mean
 from teamkit.exceptions import RosterError
+from teamkit.io._files import read_input_bytes
 from teamkit.model import AttributeValue, Participant, ProblemData
 from teamkit.plan import Plan
 
@@ -29,15 +29,6 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 # A leading zero ("007", "-012") would be lost by a conversion to a number: such a column is
 # read as text unless ``types`` forces a number.
 _LEADING_ZERO = re.compile(r"[+-]?0\d")
-
-
-def _closest(word: str, choices: Iterable[str]) -> str:
-    choices = list(choices)
-    lowered = {c.lower(): c for c in choices}
-    if word.lower() in lowered:
-        return f" (did you mean {lowered[word.lower()]!r}?)"
-    close = difflib.get_close_matches(word, choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def read_roster(
@@ -62,14 +53,7 @@ def read_roster(
     roster cannot be read.
     """
     source = os.fspath(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise RosterError(f"roster file not found: {source} (resolved: {Path(path).resolve()})") from None
-    except IsADirectoryError:
-        raise RosterError(f"{source}: is a folder, not a roster file") from None
-    except OSError as e:
-        raise RosterError(f"{source}: cannot read the roster: {e.strerror or e}") from None
+    data = read_input_bytes(path, RosterError, "roster file", "the roster")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -99,13 +83,13 @@ def read_roster_text(
     _check_header(columns, source, header_line)
     if id_column not in columns:
         raise RosterError(
-            f"{source}: line {header_line}: no {id_column!r} column{_closest(id_column, columns)}; "
+            f"{source}: line {header_line}: no {id_column!r} column{did_you_mean(id_column, columns)}; "
             f"the columns are: {', '.join(columns)}"
         )
     has_name = name_column in columns
     if not has_name and name_column != "name":
         raise RosterError(
-            f"{source}: line {header_line}: no {name_column!r} column{_closest(name_column, columns)}; "
+            f"{source}: line {header_line}: no {name_column!r} column{did_you_mean(name_column, columns)}; "
             f"the columns are: {', '.join(columns)}"
         )
     attribute_columns = [c for c in columns if c not in (id_column, name_column)]
@@ -189,12 +173,12 @@ def _check_types(
     for column, kind in types.items():
         if column not in columns:
             raise RosterError(
-                f"{source}: types names the unknown column {column!r}{_closest(column, columns)}; "
+                f"{source}: types names the unknown column {column!r}{did_you_mean(column, columns)}; "
                 f"the columns are: {', '.join(columns)}"
             )
         if kind not in COLUMN_TYPES:
             raise RosterError(
-                f"{source}: types: unknown type {kind!r} for column {column!r}{_closest(str(kind), COLUMN_TYPES)}; "
+                f"{source}: types: unknown type {kind!r} for column {column!r}{did_you_mean(str(kind), COLUMN_TYPES)}; "
                 f"the types are: {', '.join(COLUMN_TYPES)}"
             )
         if column in (id_column, name_column):

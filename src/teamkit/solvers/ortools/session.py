@@ -31,7 +31,7 @@ from teamkit.constraints import (
     fair_share_bounds,
 )
 from teamkit.engine.compiled import CompiledSession
-from teamkit.engine.search import LocalSearch
+from teamkit.engine.search import LocalSearch, better
 from teamkit.exceptions import SolverError
 from teamkit.result import Status
 
@@ -140,8 +140,7 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
 
     if len(teams) == cs.num_teams:
         _break_symmetry(cs, model, x, people)
-    weights: list[float] = []  # collected first so the objective can share one scale
-    terms: list[tuple[float, object]] = []
+    terms: list[tuple[float, object]] = []  # collected first so the objective can share one scale
 
     def penalty(weight: float, expr) -> None:
         terms.append((weight, expr))
@@ -189,13 +188,10 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
                                     c1.only_enforce_if(cond)
                                     c2.only_enforce_if(cond)
                                 penalty(c.weight, dev)
-                        # teams outside the neighbourhood are not affected by the people here
                     else:
                         if not cc.data["mask"][v]:
                             continue
                         mc = c.min_count
-                        if len(group) < 1:
-                            continue
                         used = model.new_bool_var("")
                         model.add(count >= 1).only_enforce_if(used)
                         model.add(count == 0).only_enforce_if(~used)
@@ -283,7 +279,6 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
     exact = exact and is_int
     if terms:
         model.minimize(sum(int(round(w * scale)) * expr for w, expr in terms))
-    del weights
     return SubModel(model, x, people, teams, exact, scale, offset, guards)
 
 
@@ -315,16 +310,12 @@ def _hint(sub: SubModel, team: np.ndarray) -> None:
         sub.model.add_hint(var, int(team[i]) == t)
 
 
-def _better(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return a[0] < b[0] - 1e-9 or (abs(a[0] - b[0]) <= 1e-9 and a[1] < b[1] - 1e-9)
-
-
 def _adopt(ls: LocalSearch, new: np.ndarray) -> bool:
     """Moves the search to ``new`` if that is better; returns whether it did."""
     old_team = ls.st.team.copy()
-    before = (ls.hard, ls.soft)
+    before = ls.score
     ls.reset(new)
-    if _better((ls.hard, ls.soft), before):
+    if better(ls.score, before):
         return True
     ls.reset(old_team)
     return False
@@ -415,13 +406,11 @@ def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
     max_rounds = 60 if ls.hard > 1e-9 else 0
     while rounds < max_rounds and stale < 12 and time.monotonic() < deadline - 0.05:
         rounds += 1
-        hard_pen = sum((t.team_pen for t in ls.hard_terms), np.zeros(T))
-        bad = np.flatnonzero(hard_pen > 1e-9)
+        bad = np.flatnonzero(ls.team_penalties(hard=True) > 1e-9)
         if len(bad):
             first = int(bad[rng.integers(len(bad))])
         elif ls.soft_terms:
-            soft_pen = sum(t.weight * t.team_pen for t in ls.soft_terms)
-            first = int(np.argmax(soft_pen))
+            first = int(np.argmax(ls.team_penalties(hard=False)))
         else:
             break
         others = rng.permutation(np.delete(np.arange(T), first))[: k - 1]
