@@ -72,7 +72,9 @@ class Term:
     def total(self) -> float:
         return float(self.team_pen.sum())
 
-    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """Penalty change of each swap ``I[k] <-> J[k]`` on its own (people in different
+        teams). Swaps between disjoint pairs of teams do not interact, so their changes add up."""
         raise NotImplementedError
 
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
@@ -96,7 +98,22 @@ class CellTerm(Term):
         super().__init__(compiled)
         self.cat: Categorical = compiled.data["cat"]
         self.table = st.table(self.cat)
-        self.team_pen = self.rows(self.table.counts, st.size).sum(axis=1)
+        T, V = self.table.counts.shape
+        self.team_pen = np.zeros(T)
+        # dec[t, v] / inc[t, v]: the change if team t lost / gained one member of value v
+        # (its size unchanged, as in a swap). Kept up to date, they make a swap's delta four
+        # look-ups.
+        self.dec = np.zeros((T, V))
+        self.inc = np.zeros((T, V))
+        self._refresh(st, np.arange(T))
+
+    def _refresh(self, st: State, teams: np.ndarray) -> None:
+        counts = self.table.counts[teams]
+        sizes = st.size[teams]
+        base = self.rows(counts, sizes)
+        self.team_pen[teams] = base.sum(axis=1)
+        self.dec[teams] = self.rows(counts - 1, sizes) - base
+        self.inc[teams] = self.rows(counts + 1, sizes) - base
 
     def cell(self, c: np.ndarray, v: np.ndarray, s: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -106,28 +123,12 @@ class CellTerm(Term):
         s = np.broadcast_to(sizes[:, None], counts.shape)
         return self.cell(counts, v, s)
 
-    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
-        C = self.table.counts
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
         codes = self.cat.codes
-        a = st.team[i]
-        x = codes[i]
-        y = codes[J]
-        b = st.team[J]
-        sa = st.size[a]
-        sb = st.size[b]
-        f = self.cell
-        cax = C[a, x]
-        cay = C[a, y]
-        cby = C[b, y]
-        cbx = C[b, x]
-        xs = np.full(len(J), x)
-        d = (
-            f(np.array(cax - 1), np.array(x), np.array(sa)) - f(np.array(cax), np.array(x), np.array(sa))
-            + f(cay + 1, y, np.full(len(J), sa)) - f(cay, y, np.full(len(J), sa))
-            + f(cby - 1, y, sb) - f(cby, y, sb)
-            + f(cbx + 1, xs, sb) - f(cbx, xs, sb)
-        )
-        return np.where(y == x, 0, d)
+        x, y = codes[I], codes[J]
+        a, b = st.team[I], st.team[J]
+        d = self.dec[a, x] + self.inc[a, y] + self.dec[b, y] + self.inc[b, x]
+        return np.where(x == y, 0.0, d)
 
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
         C = self.table.counts
@@ -142,8 +143,7 @@ class CellTerm(Term):
         return (new_a - self.team_pen[a]) + (new_b - self.team_pen[B])
 
     def after_move(self, st: State, i: int, a: int, b: int) -> None:
-        both = np.array([a, b])
-        self.team_pen[both] = self.rows(self.table.counts[both], st.size[both]).sum(axis=1)
+        self._refresh(st, np.array([a, b]))
 
     def conflicted(self, st: State, people: list[int]) -> np.ndarray:
         idx = np.asarray(people)
@@ -225,12 +225,12 @@ class NumericTerm(Term):
     def pen(self, s1, s2, cn):
         raise NotImplementedError
 
-    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
-        a = st.team[i]
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        a = st.team[I]
         b = st.team[J]
-        dv = self.v[J] - self.v[i]
-        dv2 = self.v2[J] - self.v2[i]
-        dc = self.c[J] - self.c[i]
+        dv = self.v[J] - self.v[I]
+        dv2 = self.v2[J] - self.v2[I]
+        dc = self.c[J] - self.c[I]
         new_a = self.pen(self.s1[a] + dv, self.s2[a] + dv2, self.cn[a] + dc)
         new_b = self.pen(self.s1[b] - dv, self.s2[b] - dv2, self.cn[b] - dc)
         return (new_a - self.team_pen[a]) + (new_b - self.team_pen[b])
@@ -296,11 +296,11 @@ class MatrixTerm(Term):
         self.S = self.D @ onehot  # S[i, t]: distance of i to the members of t
         self.team_pen = -0.5 * np.bincount(st.team, weights=self.S[np.arange(m), st.team], minlength=T)
 
-    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
-        a = st.team[i]
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        a = st.team[I]
         b = st.team[J]
-        dij = self.D[i, J]
-        gain = (self.S[i, b] - self.S[i, a] - dij) + (self.S[J, a] - self.S[J, b] - dij)
+        dij = self.D[I, J]
+        gain = (self.S[I, b] - self.S[I, a] - dij) + (self.S[J, a] - self.S[J, b] - dij)
         return -gain
 
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
@@ -327,7 +327,6 @@ class PairTerm(Term):
         self.nbr = both[order, 1]
         self.deg = np.bincount(both[:, 0], minlength=m)
         self.start = np.concatenate([[0], np.cumsum(self.deg)])
-        self.flag = np.zeros(m, dtype=bool)
         T = st.num_teams
         self.team_pen = np.zeros(T)
         for i in range(m):
@@ -343,29 +342,33 @@ class PairTerm(Term):
     def _count(self, st: State, i: int, t) -> int:
         return int(np.count_nonzero(st.team[self._neighbours(i)] == t))
 
-    def _same_delta_swap(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
-        """Change in the number of same-team pairs if i and each j swapped."""
-        a = st.team[i]
-        b = st.team[J]
-        nb_i = self._neighbours(i)
-        per_team = np.bincount(st.team[nb_i], minlength=st.num_teams)
-        self.flag[nb_i] = True
-        linked = self.flag[J]
-        self.flag[nb_i] = False
-        delta = per_team[b] - linked - per_team[a]
-        lens = self.deg[J]
+    def _expand(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The neighbours of every X[k], flattened, with k as their owner."""
+        lens = self.deg[X]
         total = int(lens.sum())
-        if total:
-            owner = np.repeat(np.arange(len(J)), lens)
-            offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(self.start[J], lens)
-            teams = st.team[self.nbr[offsets]]
-            in_a = np.bincount(owner, weights=(teams == a), minlength=len(J))
-            in_b = np.bincount(owner, weights=(teams == b[owner]), minlength=len(J))
-            delta = delta + in_a - linked - in_b
-        return delta
+        owner = np.repeat(np.arange(len(X)), lens)
+        offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(self.start[X], lens)
+        return self.nbr[offsets], owner
 
-    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
-        d = self._same_delta_swap(st, i, J)
+    def _count_in(self, st: State, X: np.ndarray, teams: np.ndarray) -> np.ndarray:
+        """How many neighbours of each X[k] are in team teams[k]."""
+        nb, owner = self._expand(X)
+        return np.bincount(owner, weights=st.team[nb] == teams[owner], minlength=len(X))
+
+    def _same_delta_swap(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        """Change in the number of same-team pairs if each I[k] and J[k] swapped."""
+        a = st.team[I]
+        b = st.team[J]
+        nb, owner = self._expand(I)
+        linked = np.bincount(owner, weights=nb == J[owner], minlength=len(I))
+        return (
+            self._count_in(st, I, b) - self._count_in(st, I, a)
+            + self._count_in(st, J, a) - self._count_in(st, J, b)
+            - 2 * linked
+        )
+
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        d = self._same_delta_swap(st, I, J)
         return -d if self.together else d
 
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
@@ -413,16 +416,13 @@ class PinTerm(Term):
         if st.team[self.person] != self.target:
             self.team_pen[st.team[self.person]] = 1.0
 
-    def swap_delta(self, st: State, i: int, J: np.ndarray) -> np.ndarray:
-        a = st.team[i]
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        a = st.team[I]
         b = st.team[J]
         p, t = self.person, self.target
-        out = np.zeros(len(J))
-        if i == p:
-            out += (b != t).astype(float) - float(a != t)
-        hit = J == p
-        out[hit] += float(a != t) - (b[hit] != t).astype(float)
-        return out
+        away_a = (a != t).astype(float)
+        away_b = (b != t).astype(float)
+        return (I == p) * (away_b - away_a) + (J == p) * (away_a - away_b)
 
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
         if i != self.person:
