@@ -289,32 +289,29 @@ class LocalSearch:
             pool = pool[self.rng.integers(0, len(pool), self.sample)]
         return pool[self.st.team[pool] != self.st.team[i]]
 
-    def _evaluate_swaps(self, I: np.ndarray, J: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Hard and soft deltas of each swap ``I[k] <-> J[k]`` on its own."""
-        dh = np.zeros(len(J))
-        ds = np.zeros(len(J))
+    def _sum_deltas(self, n: int, delta: Callable[[Term], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The hard and the weighted soft sums of ``delta(term)`` over the terms."""
+        dh = np.zeros(n)
+        ds = np.zeros(n)
         for term in self.terms:
-            d = term.swap_delta(self.st, I, J)
+            d = delta(term)
             if term.hard:
                 dh += d
             else:
                 ds += term.weight * d
         return dh, ds
 
+    def _evaluate_swaps(self, I: np.ndarray, J: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Hard and soft deltas of each swap ``I[k] <-> J[k]`` on its own."""
+        return self._sum_deltas(len(J), lambda term: term.swap_delta(self.st, I, J))
+
     def _evaluate(self, i: int, J: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Hard and soft deltas of swapping i with each of J, then moving i to each of B."""
-        dh = np.zeros(len(J) + len(B))
-        ds = np.zeros(len(J) + len(B))
-        I = np.full(len(J), i)
-        for term in self.terms:
-            d = term.swap_delta(self.st, I, J)
-            if len(B):
-                d = np.concatenate([d, term.move_delta(self.st, i, B)])
-            if term.hard:
-                dh += d
-            else:
-                ds += term.weight * d
-        return dh, ds
+        swaps = self._evaluate_swaps(np.full(len(J), i), J)
+        if not len(B):
+            return swaps
+        moves = self._sum_deltas(len(B), lambda term: term.move_delta(self.st, i, B))
+        return np.concatenate([swaps[0], moves[0]]), np.concatenate([swaps[1], moves[1]])
 
     def _move_targets(self, i: int) -> np.ndarray:
         if not self.flexible:
@@ -334,6 +331,11 @@ class LocalSearch:
         for term in self.terms:
             term.after_move(self.st, i, a, b)
 
+    def swap(self, i: int, j: int) -> None:
+        a, b = int(self.st.team[i]), int(self.st.team[j])
+        self.move(i, b)
+        self.move(j, a)
+
     def apply(self, i: int, J: np.ndarray, B: np.ndarray, k: int) -> tuple[int, int, int]:
         """Applies candidate ``k`` (a swap with J[k] or a move to B[k - len(J)]).
         Returns (i's old team, j or -1, j's old team or -1)."""
@@ -341,8 +343,7 @@ class LocalSearch:
         if k < len(J):
             j = int(J[k])
             b = int(self.st.team[j])
-            self.move(i, b)
-            self.move(j, a)
+            self.swap(i, j)
             return a, j, b
         self.move(i, int(B[k - len(J)]))
         return a, -1, -1
@@ -446,10 +447,7 @@ class LocalSearch:
         before = self.soft
         for p in np.flatnonzero(gain < -EPS):
             k = p * width * width + best[p]
-            i, j = int(I[k]), int(J[k])
-            a, b = int(self.st.team[i]), int(self.st.team[j])
-            self.move(i, b)
-            self.move(j, a)
+            self.swap(int(I[k]), int(J[k]))
         return before - self.soft
 
     def improve(self, max_iterations: int, patience: int, deadline: float) -> None:
