@@ -61,8 +61,11 @@ def test_docs_example_loads(tmp_path):
     event = load_event(tmp_path / "event.toml")
     assert event.name == "Leadership training, day 1"
     assert event.solver == SolverOptions(time_limit=10.0, seed=1, workers=1)
-    assert [s.id for s in event.problem.sessions] == ["d1-evening", "d2-morning"]
-    assert event.problem.sessions[0].absent == ("P12",)
+    assert [s.id for s in event.problem.sessions] == ["d1-evening", "d2-morning", "d2-afternoon"]
+    # P11 arrives on day 2: absent from the evening before, beside P12
+    assert event.problem.sessions[0].absent == ("P12", "P11")
+    assert event.problem.sessions[1].absent == ()
+    assert event.problem.sessions[2].keep_teams
     assert {c.kind for c in event.problem.constraints} == set(CONSTRAINT_KINDS)
     spread = event.problem.constraints[0]
     assert spread == Spread("unit", max_per_team=1, hard=False, weight=5.0, label="one per unit")

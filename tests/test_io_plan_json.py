@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 
 from teamkit.constraints import (
     CONSTRAINT_KINDS,
+    AvoidRepeats,
+    MeetAtMost,
+    Reach,
     Apart,
     Balance,
     Diversity,
@@ -64,6 +67,7 @@ def make_problem() -> ProblemData:
     m.add_session("s3", team_size=2, remainder="exact")
     m.add_session("s4", num_teams=2, min_size=2, max_size=4)
     m.add_session("s5", max_size=3, min_size=2)
+    m.add_session("s6", num_teams=2, min_size=2, max_size=4, keep_teams=True)
     matrix = np.arange(36, dtype=float).reshape(6, 6)
     matrix = (matrix + matrix.T) / 7
     for c in (
@@ -78,6 +82,9 @@ def make_problem() -> ProblemData:
         Apart(["A", "B"]),
         Pin(participant="C", team=1, session="s1"),
         Hierarchy("boss", levels=2),
+        MeetAtMost(2, sessions=["s1", "s2", "s3"]),
+        AvoidRepeats(power=3, weight=0.5),
+        Reach("unit", at_least=2, label="meet units"),
     ):
         m.add_constraint(c)
     return m.data()
@@ -273,6 +280,8 @@ def test_write_and_read_plan(tmp_path):
         "explanation": ["stopped at the time limit"],
         "stopped_by": "time_limit",
         "seed": 3,
+        "repeats": None,
+        "repeat_bound": None,
     }
     assert doc.problem == {
         "name": "Round trip",

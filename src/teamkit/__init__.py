@@ -3,13 +3,16 @@
 from teamkit.checker import CheckReport, Violation, check
 from teamkit.constraints import (
     Apart,
+    AvoidRepeats,
     Balance,
     Constraint,
     Diversity,
     Hierarchy,
+    MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
+    Reach,
     Spread,
     Together,
 )
@@ -31,12 +34,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Apart",
+    "AvoidRepeats",
     "Balance",
     "CheckReport",
     "Constraint",
     "Diversity",
     "EventFileError",
     "Hierarchy",
+    "MeetAtMost",
     "Model",
     "ModelError",
     "NoIsolation",
@@ -47,6 +52,7 @@ __all__ = [
     "PlanFileError",
     "ProblemData",
     "Progress",
+    "Reach",
     "Result",
     "RosterError",
     "Session",

@@ -30,12 +30,15 @@ import numpy as np
 
 from teamkit.constraints import (
     Apart,
+    AvoidRepeats,
     Balance,
     Diversity,
     Hierarchy,
+    MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
+    Reach,
     Spread,
     Together,
     fair_share_bounds,
@@ -46,6 +49,7 @@ from teamkit.plan import Plan
 
 ASSIGNMENT = "assignment"
 TEAM_SIZES = "team sizes"
+KEEP_TEAMS = "keep teams"
 
 #: A hard numeric balance is broken when a team mean is further than this beyond the tolerance.
 NUMERIC_EPS = 1e-9
@@ -79,6 +83,33 @@ class TeamMetrics:
 
 
 @attrs.frozen
+class MeetingReport:
+    """Who met whom over the event. Two people *meet* when they share a team in a session;
+    sessions that keep the previous teams form one block, and a pair meets once per block.
+
+    Attributes:
+        repeated_pairs: the repeated meetings, ``sum over pairs of max(0, meetings - 1)``.
+        pairs_met_again: how many pairs met more than once.
+        max_meetings: the most meetings of any pair (0 when nobody met).
+        distinct_met: per participant id, how many different people they shared a team with.
+        new_contacts: per session id, the pairs who met for the first time in that session.
+    """
+
+    repeated_pairs: int
+    pairs_met_again: int
+    max_meetings: int
+    distinct_met: Mapping[str, int]
+    new_contacts: Mapping[str, int]
+
+    def distinct_met_distribution(self) -> Mapping[int, int]:
+        """How many participants met each number of different people."""
+        out: dict[int, int] = {}
+        for count in self.distinct_met.values():
+            out[count] = out.get(count, 0) + 1
+        return MappingProxyType(dict(sorted(out.items())))
+
+
+@attrs.frozen
 class CheckReport:
     """Everything :func:`check` found about a plan."""
 
@@ -88,6 +119,7 @@ class CheckReport:
     objective: float
     hard_violations: float
     teams: tuple[TeamMetrics, ...]
+    meetings: MeetingReport
 
     @property
     def feasible(self) -> bool:
@@ -108,6 +140,13 @@ class CheckReport:
             if len(self.violations) > _MAX_LINES:
                 lines.append(f"... and {len(self.violations) - _MAX_LINES} more")
         lines.append(f"objective: {self.objective:.6g}")
+        mr = self.meetings
+        if len(mr.new_contacts) > 1:
+            met = list(mr.distinct_met.values())
+            lines.append(
+                f"meetings: {mr.repeated_pairs} repeated ({mr.pairs_met_again} pairs met again, at most "
+                f"{mr.max_meetings} times); people met per participant: {min(met, default=0)} to {max(met, default=0)}"
+            )
         for name, value in self.breakdown.items():
             lines.append(f"  {name}: {value:.6g} (penalty {self.penalties[name]:.6g})")
         hard = [name for name in self.penalties if name not in self.breakdown]
@@ -241,8 +280,10 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
         found: list[Violation] = []
         _check_structure(s, ids, found)
         team_diversity = [0.0] * len(s.members)
+        if problem.sessions[k].keep_teams and k > 0:
+            _check_kept_teams(problem, k, assignment, ids, found)
         for c, name in pairs:
-            if not c.applies_to(s.id):
+            if not c.applies_to(s.id) or c.across_sessions:
                 continue
             cells: list[tuple[int | None, float, str]] = []  # (team number, amount, message)
             if isinstance(c, Spread):
@@ -297,6 +338,10 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                 )
             )
 
+    blocks = _blocks(problem)
+    for c, name in pairs:
+        if c.across_sessions:
+            penalties[name] = _across(c, name, problem, assignment, blocks, ids, values, violations)
     breakdown: dict[str, float] = {}
     for c, name in pairs:
         if c.hard:
@@ -312,6 +357,139 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
         objective=math.fsum(breakdown.values()),
         hard_violations=math.fsum(v.amount for v in violations),
         teams=tuple(teams),
+        meetings=_meeting_report(problem, assignment, blocks, ids),
+    )
+
+
+# -- across sessions ---------------------------------------------------------------------------
+def _blocks(problem: ProblemData) -> list[list[int]]:
+    """Session indices in blocks: a session starts a new block unless it keeps the teams of
+    the previous one."""
+    blocks: list[list[int]] = []
+    for k, session in enumerate(problem.sessions):
+        if session.keep_teams and blocks:
+            blocks[-1].append(k)
+        else:
+            blocks.append([k])
+    return blocks
+
+
+def _session_pairs(problem: ProblemData, k: int, assignment: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs (i < j) who attend session k and share a team in it."""
+    teams: dict[int, list[int]] = {}
+    for i in problem.layout(k).present:
+        t = int(assignment[k][i])
+        if t >= 0:
+            teams.setdefault(t, []).append(i)
+    out: set[tuple[int, int]] = set()
+    for members in teams.values():
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                out.add((members[a], members[b]))
+    return out
+
+
+def _meeting_counts(problem, assignment, blocks, sessions: set[int] | None) -> dict[tuple[int, int], int]:
+    counts: dict[tuple[int, int], int] = {}
+    for block in blocks:
+        met: set[tuple[int, int]] = set()
+        for k in block:
+            if sessions is None or k in sessions:
+                met |= _session_pairs(problem, k, assignment)
+        for pair in met:
+            counts[pair] = counts.get(pair, 0) + 1
+    return counts
+
+
+def _scope(problem: ProblemData, c) -> set[int] | None:
+    if c.sessions is None:
+        return None
+    return {k for k, s in enumerate(problem.sessions) if s.id in c.sessions}
+
+
+def _across(c, name, problem, assignment, blocks, ids, values, violations: list[Violation]) -> float:
+    """The penalty of one across-session constraint; hard breaks go to ``violations``."""
+    scope = _scope(problem, c)
+    session_ids = [s.id for s in problem.sessions]
+    if isinstance(c, (MeetAtMost, AvoidRepeats)):
+        counts = _meeting_counts(problem, assignment, blocks, scope)
+        if isinstance(c, AvoidRepeats):
+            return float(sum(max(0, m - 1) ** c.power for m in counts.values()))
+        total = 0
+        for (a, b), m in sorted(counts.items()):
+            excess = max(0, m - c.times)
+            if not excess:
+                continue
+            total += excess
+            if c.hard:
+                where = [
+                    session_ids[k]
+                    for k in range(len(session_ids))
+                    if (scope is None or k in scope) and assignment[k][a] >= 0 and assignment[k][a] == assignment[k][b]
+                ]
+                violations.append(
+                    Violation(
+                        name,
+                        ", ".join(where),
+                        None,
+                        float(excess),
+                        f"{ids[a]} and {ids[b]} share a team {m} times (sessions {', '.join(where)}); "
+                        f"at most {c.times} allowed",
+                    )
+                )
+        return float(total)
+    if isinstance(c, Reach):
+        vals = values(c.attribute)
+        seen: dict[int, set] = {}
+        for k in range(len(problem.sessions)):
+            if scope is not None and k not in scope:
+                continue
+            for a, b in _session_pairs(problem, k, assignment):
+                if vals[b] is not None:
+                    seen.setdefault(a, set()).add(vals[b])
+                if vals[a] is not None:
+                    seen.setdefault(b, set()).add(vals[a])
+        attending = {i for k in range(len(problem.sessions)) if scope is None or k in scope for i in problem.layout(k).present}
+        return float(sum(max(0, c.at_least - len(seen.get(i, ()))) for i in attending))
+    raise TypeError(f"the checker does not know constraint kind {type(c).__name__}")  # pragma: no cover
+
+
+def _check_kept_teams(problem: ProblemData, k: int, assignment: np.ndarray, ids: list[str], found: list[Violation]) -> None:
+    before, now = problem.sessions[k - 1], problem.sessions[k]
+    present_before = set(problem.layout(k - 1).present)
+    for i in problem.layout(k).present:
+        a, b = int(assignment[k - 1][i]), int(assignment[k][i])
+        if i in present_before and a >= 0 and b >= 0 and a != b:
+            found.append(
+                Violation(
+                    KEEP_TEAMS,
+                    now.id,
+                    b + 1,
+                    1.0,
+                    f"{ids[i]} is in team {a + 1} in {before.id!r} but in team {b + 1} in {now.id!r}, "
+                    "which keeps the previous teams",
+                )
+            )
+
+
+def _meeting_report(problem: ProblemData, assignment: np.ndarray, blocks, ids: list[str]) -> MeetingReport:
+    counts = _meeting_counts(problem, assignment, blocks, None)
+    met: dict[int, set[int]] = {}
+    for a, b in counts:
+        met.setdefault(a, set()).add(b)
+        met.setdefault(b, set()).add(a)
+    seen: set[tuple[int, int]] = set()
+    new_contacts: dict[str, int] = {}
+    for k, session in enumerate(problem.sessions):
+        pairs = _session_pairs(problem, k, assignment)
+        new_contacts[session.id] = len(pairs - seen)
+        seen |= pairs
+    return MeetingReport(
+        repeated_pairs=sum(m - 1 for m in counts.values() if m > 1),
+        pairs_met_again=sum(1 for m in counts.values() if m > 1),
+        max_meetings=max(counts.values(), default=0),
+        distinct_met=MappingProxyType({ids[i]: len(met.get(i, ())) for i in range(len(ids))}),
+        new_contacts=MappingProxyType(new_contacts),
     )
 
 

@@ -63,6 +63,9 @@ class Constraint:
     """
 
     kind: ClassVar[str] = "constraint"
+    #: Whether the constraint spans sessions (counted over the whole event) rather than
+    #: holding in each session on its own.
+    across_sessions: ClassVar[bool] = False
 
     hard: bool = True
     weight: float = attrs.field(default=1.0, validator=_positive)
@@ -300,9 +303,95 @@ class Hierarchy(Constraint):
         return f"hierarchy({self.attribute})" if self.levels == 1 else f"hierarchy({self.attribute},{self.levels})"
 
 
+@attrs.frozen
+class MeetAtMost(Constraint):
+    """No pair of participants shares a team more than ``times`` times over the event.
+
+    This constraint spans sessions: it counts *meetings*, where two people meet once in
+    every block of sessions in which they share a team (a block is a session, or a run of
+    sessions that keep the same teams, see :attr:`Session.keep_teams`). ``sessions``
+    limits which sessions count.
+
+    Penalty: ``sum_{pairs} max(0, meetings - times)``.
+
+    Example: ``MeetAtMost(1)``: nobody shares a team with the same person twice (the
+    Social Golfer Problem).
+    """
+
+    kind: ClassVar[str] = "meet_at_most"
+    across_sessions: ClassVar[bool] = True
+
+    times: int = attrs.field(default=1, validator=_positive)
+
+    def _describe(self) -> str:
+        return f"meet_at_most({self.times})"
+
+
+@attrs.frozen
+class AvoidRepeats(Constraint):
+    """As few repeated meetings as possible: meet new people in every session.
+
+    Spans sessions, counting meetings like :class:`MeetAtMost`. Always soft.
+    Penalty: ``sum_{pairs} max(0, meetings - 1) ** power``; with the default ``power=2`` a
+    pair meeting three times costs 4, more than two pairs meeting twice (1 each), so the
+    repeats are spread thin.
+    """
+
+    kind: ClassVar[str] = "avoid_repeats"
+    across_sessions: ClassVar[bool] = True
+
+    power: int = attrs.field(default=2, validator=_positive)
+    hard: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.hard:
+            raise ModelError("avoid_repeats is an objective and cannot be hard: use MeetAtMost for a hard limit")
+
+    def _describe(self) -> str:
+        return "avoid_repeats" if self.power == 2 else f"avoid_repeats(^{self.power})"
+
+
+@attrs.frozen
+class Reach(Constraint):
+    """Everyone meets people of at least ``at_least`` different values of ``attribute``
+    over the event (for example, colleagues from at least 20 agencies).
+
+    Spans sessions. The values counted are those of the people a participant shared a team
+    with (their own value counts only through others who hold it); missing values never
+    count. Always soft. Penalty: ``sum_i max(0, at_least - reach_i)``.
+    """
+
+    kind: ClassVar[str] = "reach"
+    across_sessions: ClassVar[bool] = True
+
+    attribute: str
+    at_least: int = attrs.field(validator=_positive)
+    hard: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.hard:
+            raise ModelError("reach is an objective and cannot be hard: use hard=False")
+
+    def _describe(self) -> str:
+        return f"reach({self.attribute}>={self.at_least})"
+
+
 #: Every constraint kind by its ``kind`` name, as used in event files and plan files.
 CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
-    cls.kind: cls for cls in (Spread, Balance, NoIsolation, NumericBalance, Diversity, Together, Apart, Pin, Hierarchy)
+    cls.kind: cls for cls in (
+        Spread,
+        Balance,
+        NoIsolation,
+        NumericBalance,
+        Diversity,
+        Together,
+        Apart,
+        Pin,
+        Hierarchy,
+        MeetAtMost,
+        AvoidRepeats,
+        Reach,
+    )
 }
 
 

@@ -23,6 +23,7 @@ from teamkit.constraints import (
     NoIsolation,
     NumericBalance,
     Pin,
+    Reach,
     Spread,
     Together,
 )
@@ -87,8 +88,15 @@ class Session:
     - ``min_size``/``max_size`` alone: the fewest teams that respect ``max_size``;
     - ``team_sizes=[(low, high), ...]``: one size range per team.
 
-    ``absent`` lists the ids of participants who do not attend this session. ``day`` groups
+    ``absent`` lists the ids of participants who do not attend this session (see also
+    :meth:`Model.set_absent`, :meth:`Model.arrives` and :meth:`Model.leaves`). ``day`` groups
     sessions into days for rules such as "not the same exercise twice in a day".
+
+    ``keep_teams=True`` keeps the teams of the previous session ("home teams" for a day):
+    everyone who attends both stays in the same team, and people who were absent before are
+    added. Sessions linked this way form one *block*; across-session rules such as
+    :class:`~teamkit.MeetAtMost` count one meeting per block, and teams are re-mixed between
+    blocks.
     """
 
     id: str
@@ -103,6 +111,7 @@ class Session:
     remainder: Remainder = "larger"
     absent: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     day: str | None = None
+    keep_teams: bool = False
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -281,6 +290,24 @@ class ProblemData:
             names.append(c.name if seen[c.name] == 1 else f"{c.name}#{seen[c.name]}")
         return tuple(names)
 
+    def blocks(self) -> tuple[tuple[int, ...], ...]:
+        """Session indices grouped into blocks: a session and the following ones that keep
+        its teams (:attr:`Session.keep_teams`). Across-session rules count one meeting per
+        block."""
+        blocks: list[list[int]] = []
+        for k, session in enumerate(self.sessions):
+            if session.keep_teams and blocks:
+                blocks[-1].append(k)
+            else:
+                blocks.append([k])
+        return tuple(tuple(b) for b in blocks)
+
+    @property
+    def spans_sessions(self) -> bool:
+        """Whether any constraint spans sessions, or any session keeps the previous teams:
+        then sessions cannot be planned one by one on their own."""
+        return any(c.across_sessions for c in self.constraints) or any(s.keep_teams for s in self.sessions)
+
     def attribute_names(self) -> set[str]:
         names: set[str] = set()
         for p in self.participants:
@@ -322,6 +349,7 @@ class ProblemData:
         if not self.sessions:
             raise ModelError("the problem has no session: add one with Model.add_session(...)")
         seen: set[str] = set()
+        previous: tuple[Session, SessionLayout] | None = None
         for session in self.sessions:
             if session.id in seen:
                 raise ModelError(f"duplicate session id {session.id!r}")
@@ -335,7 +363,20 @@ class ProblemData:
                     )
                 absent.add(self._index[pid])
             present = tuple(i for i in range(len(self.participants)) if i not in absent)
-            yield SessionLayout(present=present, sizes=session.layout(len(present)))
+            layout = SessionLayout(present=present, sizes=session.layout(len(present)))
+            if session.keep_teams:
+                if previous is None:
+                    raise ModelError(
+                        f"session {session.id!r} keeps the teams of the previous session, but it is the first session"
+                    )
+                if previous[1].num_teams != layout.num_teams:
+                    raise ModelError(
+                        f"session {session.id!r} keeps the teams of session {previous[0].id!r}, but has "
+                        f"{layout.num_teams} teams where {previous[0].id!r} has {previous[1].num_teams}; "
+                        "give both the same number of teams (num_teams=...)"
+                    )
+            previous = (session, layout)
+            yield layout
 
     def _check_attribute(self, constraint: Constraint, attribute: str) -> None:
         names = self.attribute_names()
@@ -356,7 +397,7 @@ class ProblemData:
         for sid in c.sessions or ():
             if sid not in {s.id for s in self.sessions}:
                 raise ModelError(f"constraint {c.name}: unknown session {sid!r}")
-        if isinstance(c, (Spread, Balance, NoIsolation, NumericBalance, Hierarchy)):
+        if isinstance(c, (Spread, Balance, NoIsolation, NumericBalance, Hierarchy, Reach)):
             self._check_attribute(c, c.attribute)
         if isinstance(c, NumericBalance):
             for p in self.participants:
@@ -534,6 +575,36 @@ class Model:
             raise ModelError(f"duplicate session id {session.id!r}")
         self._sessions.append(session)
         return session
+
+    def set_absent(self, participant: str, sessions: Iterable[str]) -> None:
+        """Marks ``participant`` absent from each of ``sessions`` (session ids)."""
+        wanted = list(sessions)
+        known = {s.id for s in self._sessions}
+        for sid in wanted:
+            if sid not in known:
+                raise ModelError(f"unknown session {sid!r}{did_you_mean(sid, known)}; add the session first")
+        if participant not in self._ids:
+            raise ModelError(f"unknown participant {participant!r}{did_you_mean(participant, self._ids)}")
+        for k, session in enumerate(self._sessions):
+            if session.id in wanted and participant not in session.absent:
+                self._sessions[k] = attrs.evolve(session, absent=(*session.absent, participant))
+
+    def arrives(self, participant: str, session: str) -> None:
+        """``participant`` arrives late, at ``session``: absent from every session before it."""
+        k = self._session_position(session)
+        self.set_absent(participant, [s.id for s in self._sessions[:k]])
+
+    def leaves(self, participant: str, session: str) -> None:
+        """``participant`` leaves early, after ``session``: absent from every session after it."""
+        k = self._session_position(session)
+        self.set_absent(participant, [s.id for s in self._sessions[k + 1 :]])
+
+    def _session_position(self, session: str) -> int:
+        for k, s in enumerate(self._sessions):
+            if s.id == session:
+                return k
+        known = [s.id for s in self._sessions]
+        raise ModelError(f"unknown session {session!r}{did_you_mean(session, known)}; sessions are {known}")
 
     def add_constraint(self, constraint: Constraint) -> Constraint:
         """Adds a constraint and returns it."""

@@ -6,7 +6,8 @@ conditions only: passing them does not prove a plan exists.
 
 from __future__ import annotations
 
-from teamkit.constraints import Apart, Hierarchy, NoIsolation, Pin, Spread, Together
+from teamkit.constraints import Apart, Hierarchy, MeetAtMost, NoIsolation, Pin, Spread, Together
+from teamkit.engine.meetings import partner_counts, scope_of
 from teamkit.model import ProblemData, is_missing
 
 
@@ -72,7 +73,35 @@ def precheck(problem: ProblemData) -> tuple[str, ...]:
                             f"{where}: {name} keeps {pa!r} and {pb!r} apart, but {pins[a][1]} and {pins[b][1]} "
                             f"put both in team {pins[a][0]}"
                         )
+    found.extend(_meetings(problem))
     return tuple(found)
+
+
+def _meetings(problem: ProblemData) -> list[str]:
+    """A hard meeting limit against the team-mates everyone must have: with ``P`` team-mate
+    places over the event and ``N`` other people to fill them, meeting each at most ``k``
+    times needs ``P <= k * N``."""
+    found = []
+    for c, name in zip(problem.constraints, problem.constraint_names()):
+        if not (isinstance(c, MeetAtMost) and c.hard):
+            continue
+        needed, reachable = partner_counts(problem, scope_of(problem, c))
+        short = needed - c.times * reachable
+        if short.max() <= 0:
+            continue
+        i = int(short.argmax())
+        who = problem.participants[i].id
+        blocks = sum(1 for block in problem.blocks() if any(i in problem.layout(k).present for k in block))
+        times = "once" if c.times == 1 else f"{c.times} times"
+        affected = int((short > 0).sum())
+        found.append(
+            f"{name}: {who!r} has {needed[i]} team-mate places over {blocks} rounds of teams, but only "
+            f"{reachable[i]} other people attend with them, and each may be met at most {times} "
+            f"({c.times} x {reachable[i]} = {c.times * reachable[i]} < {needed[i]}); "
+            f"{affected} participant(s) are in this position. Use fewer sessions or smaller teams, "
+            "raise times, or make the rule soft (or use avoid_repeats) to get the fewest repeats instead"
+        )
+    return found
 
 
 def _value_counts(problem: ProblemData, present: set[int], attribute: str) -> dict:

@@ -39,6 +39,12 @@ class Result:
         hard_violations: the total penalty of the hard constraints in ``plan`` (0 when feasible).
         explanation: for an infeasible or unsolved problem, the reasons in words.
         stopped_by: ``"converged"``, ``"proved"``, ``"time_limit"`` or ``"interrupted"``.
+        seed: the seed the solve used.
+        repeats: for an event with across-session rules, the repeated meetings in ``plan``
+            (``sum over pairs of max(0, meetings - 1)``); ``None`` otherwise.
+        repeat_bound: a lower bound on ``repeats`` that holds for every plan (the counting
+            bound: team-mate places against people to fill them), so ``repeats -
+            repeat_bound`` says how far from perfect mixing the plan can still be.
     """
 
     status: Status
@@ -51,6 +57,8 @@ class Result:
     explanation: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     stopped_by: str = "converged"
     seed: int = 0
+    repeats: int | None = None
+    repeat_bound: int | None = None
 
     @property
     def feasible(self) -> bool:
@@ -72,6 +80,8 @@ class Result:
             lines.append(f"objective: {self.objective:.6g}{bound}")
         for name, value in self.breakdown.items():
             lines.append(f"  {name}: {value:.6g}")
+        if self.repeats is not None:
+            lines.append(f"repeated meetings: {self.repeats} (at least {self.repeat_bound} are unavoidable)")
         if self.hard_violations:
             lines.append(f"hard violations: {self.hard_violations:g}")
         lines.append(f"runtime: {self.runtime:.2f} s (stopped: {self.stopped_by})")

@@ -9,6 +9,13 @@ How a solve runs (see the "How the engine works" page of the docs):
 3. *CP-SAT* (:mod:`teamkit.solvers.ortools`), hinted with that plan: on the whole session when
    it is small enough, where it can prove optimality or infeasibility and explain a conflict;
    on a few teams at a time (large-neighbourhood search) when it is not.
+
+Events whose sessions are linked (rules across sessions such as :class:`~teamkit.MeetAtMost`,
+or sessions that keep the previous teams) are planned by :func:`_solve_event`: a start from an
+exact construction where the shape allows one (:mod:`teamkit.engine.constructions`), then
+passes over the sessions, each re-planned with the others fixed: seen from one session,
+every across-session rule is a set of weighted "apart" pairs (:mod:`teamkit.engine.meetings`),
+so steps 2 and 3 apply unchanged. Passes repeat while they improve the whole plan.
 """
 
 from __future__ import annotations
@@ -19,8 +26,18 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
-from teamkit.engine.compiled import compile_session
-from teamkit.engine.search import LocalSearch, solve_session
+from teamkit.constraints import AvoidRepeats, MeetAtMost, Pin, Together
+from teamkit.engine import golfer
+from teamkit.engine.compiled import CompiledConstraint, compile_session
+from teamkit.engine.meetings import (
+    Meetings,
+    across_penalties,
+    derived_constraints,
+    excess_lower_bound,
+    repeat_lower_bound,
+    scope_of,
+)
+from teamkit.engine.search import EPS, LocalSearch, better, solve_session
 from teamkit.model import ProblemData
 from teamkit.plan import Plan
 from teamkit.precheck import precheck
@@ -83,6 +100,9 @@ def solve(
             stopped_by="proved",
             seed=seed,
         )
+
+    if problem.spans_sessions:
+        return _solve_event(problem, time_limit, seed, workers, progress, started, deadline)
 
     S = len(problem.sessions)
     assignment = np.full((S, problem.num_participants), -1, dtype=np.int32)
@@ -157,3 +177,281 @@ def solve(
         stopped_by=stopped_by,
         seed=seed,
     )
+
+
+#: Passes over the sessions at most; each pass re-plans every session with the others fixed.
+MAX_PASSES = 12
+
+
+def _keep_team_pins(problem: ProblemData, assignment: np.ndarray, k: int, present: np.ndarray) -> list[CompiledConstraint]:
+    """Session ``k`` keeps the previous session's teams: hard pins for those who attend both."""
+    session = problem.sessions[k]
+    if not session.keep_teams:
+        return []
+    previous = problem.sessions[k - 1]
+    name = f"keep teams of {previous.id!r}"
+    out = []
+    for local, i in enumerate(present):
+        t = int(assignment[k - 1, i])
+        if t >= 0:
+            pin = Pin(participant=problem.participants[i].id, team=t + 1, session=session.id, label=name)
+            out.append(CompiledConstraint(pin, name, {"person": local, "team": t}))
+    return out
+
+
+def _construction_start(problem: ProblemData) -> dict[int, np.ndarray]:
+    """Rows of an exact no-repeat schedule for as many sessions as a construction covers,
+    when every session has the same fixed shape, everyone attends and nothing pins people."""
+    if not any(isinstance(c, (MeetAtMost, AvoidRepeats)) for c in problem.constraints):
+        return {}
+    if any(isinstance(c, (Pin, Together)) and c.hard for c in problem.constraints):
+        return {}
+    if any(len(block) > 1 for block in problem.blocks()):
+        return {}
+    n = problem.num_participants
+    shapes = {problem.layout(k).sizes for k in range(len(problem.sessions))}
+    if len(shapes) != 1 or any(len(problem.layout(k).present) != n for k in range(len(problem.sessions))):
+        return {}
+    sizes = next(iter(shapes))
+    if any(low != high or low != sizes[0][0] for low, high in sizes):
+        return {}
+    groups, size = len(sizes), sizes[0][0]
+    try:  # TEMPORARY until the constructions module lands
+        from teamkit.engine import constructions
+    except ImportError:
+        return {}
+    rounds = min(len(problem.sessions), constructions.max_rounds(groups, size))
+    if rounds < 2:
+        return {}
+    schedule = constructions.schedule(groups, size, rounds)
+    if schedule is None:
+        return {}
+    return {k: np.asarray(schedule[k], dtype=np.int64) for k in range(rounds)}
+
+
+def _across_bound(problem: ProblemData) -> float:
+    """A lower bound on the weighted penalty of the across-session rules."""
+    bound = 0.0
+    for c in problem.constraints:
+        if isinstance(c, AvoidRepeats):
+            # (m - 1) ** p >= m - 1 for whole numbers, so the repeat count bounds it.
+            bound += c.weight * repeat_lower_bound(problem, scope_of(problem, c))
+        elif isinstance(c, MeetAtMost) and not c.hard:
+            bound += c.weight * excess_lower_bound(problem, c.times, scope_of(problem, c))[0]
+    return bound
+
+
+def _solve_event(
+    problem: ProblemData,
+    time_limit: float,
+    seed: int,
+    workers: int,
+    progress: Callable[[Progress], None] | None,
+    started: float,
+    deadline: float,
+) -> Result:
+    """Sessions linked by across-session rules: construction, then passes of per-session
+    search with the other sessions fixed (see the module docstring)."""
+    S, n = len(problem.sessions), problem.num_participants
+    names = dict(enumerate(problem.constraint_names()))
+    across_names = {names[i] for i, c in enumerate(problem.constraints) if c.across_sessions}
+    hard_across = {names[i] for i, c in enumerate(problem.constraints) if c.across_sessions and c.hard}
+    assignment = np.full((S, n), -1, dtype=np.int64)
+    meetings = Meetings(problem, assignment)
+    starts = _construction_start(problem)
+    for k, row in starts.items():
+        assignment[k] = row
+        meetings.update(k)
+    # Per session: its own hard penalty and soft breakdown (across-session rules excluded).
+    own_hard = np.zeros(S)
+    own_soft: list[dict[str, float]] = [{} for _ in range(S)]
+    statuses: list[Status] = [Status.UNKNOWN] * S
+
+    def score() -> tuple[float, float]:
+        across = across_penalties(problem, meetings)
+        hard = float(own_hard.sum()) + sum(v for name, v in across.items() if name in hard_across)
+        soft = sum(sum(b.values()) for b in own_soft)
+        soft += sum(_weight(problem, name) * v for name, v in across.items() if name not in hard_across)
+        return hard, soft
+
+    def report(phase: str, session: str, hard: float, soft: float | None) -> None:
+        if progress is not None:
+            progress(Progress(time.monotonic() - started, phase, session, hard, soft))
+
+    def plan_session(k: int, pass_: int, session_deadline: float) -> None:
+        """Re-plans session k with every other session fixed."""
+        session = problem.sessions[k]
+        rng = np.random.default_rng([seed, k, pass_])
+        present = np.asarray(problem.layout(k).present, dtype=np.int64)
+        extra = derived_constraints(problem, meetings, k, present, names)
+        extra += _keep_team_pins(problem, assignment, k, present)
+        cs = compile_session(problem, k, extra)
+        fresh = (pass_ == 0 and k not in starts) or session.keep_teams
+        ls = solve_session(cs, rng, session_deadline, start=None if fresh else assignment[k, present].copy())
+        # The first pass leaves CP-SAT to the sessions the swaps could not make feasible: the
+        # all-sessions tabu and the later passes work on the rest with the whole plan in view.
+        if pass_ > 0 or ls.hard > EPS:
+            outcome = cpsat.improve_session(
+                cs, ls, deadline=session_deadline, seed=seed, workers=workers, conditional=True, effort=2.0
+            )
+            statuses[k] = outcome.status
+        assignment[k] = -1
+        assignment[k, present] = ls.st.team
+        meetings.update(k)
+        own_hard[k] = sum(t.total for t in ls.hard_terms if t.name not in across_names)
+        breakdown: dict[str, float] = {}
+        for term in ls.soft_terms:
+            if term.name not in across_names:
+                breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
+        own_soft[k] = breakdown
+        report(f"pass {pass_ + 1}", session.id, ls.hard, ls.soft)
+
+    def measure_session(k: int) -> None:
+        """Own penalties of session k as it stands (after the tabu moved people)."""
+        present = np.asarray(problem.layout(k).present, dtype=np.int64)
+        ls = LocalSearch(compile_session(problem, k), assignment[k, present], np.random.default_rng(0))
+        own_hard[k] = ls.hard
+        breakdown: dict[str, float] = {}
+        for term in ls.soft_terms:
+            breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
+        own_soft[k] = breakdown
+
+    across_bound = _across_bound(problem)
+    has_own_soft = any(not c.hard and not c.across_sessions for c in problem.constraints)
+
+    def meetings_done(current: tuple[float, float]) -> bool:
+        own = sum(sum(b.values()) for b in own_soft)
+        return current[0] <= EPS and current[1] - own <= across_bound + EPS
+
+    stopped_by = "converged"
+    # Pass 1 builds every session in order (each seeing the ones before), within half the time.
+    for k in range(S):
+        now = time.monotonic()
+        plan_session(k, 0, now + max(0.0, started + 0.5 * time_limit - now) / (S - k))
+    best = score()
+    best_assignment = assignment.copy()
+    # Tabu over all sessions at once, where the meeting rules are what is left to fix.
+    if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem):
+        # Keep some time for polishing passes when the sessions have soft rules of their own.
+        share = 0.6 if has_own_soft else 1.0
+        _event_tabu(problem, assignment, seed, time.monotonic() + share * (deadline - time.monotonic()), across_bound)
+        for k in range(S):
+            meetings.update(k)
+            measure_session(k)
+        current = score()
+        report("tabu", "", *current)
+        if better(current, best):
+            best, best_assignment = current, assignment.copy()
+        else:
+            assignment[:] = best_assignment
+            for k in range(S):
+                meetings.update(k)
+                measure_session(k)
+    # Polishing passes: each session re-planned with the others fixed, while that helps.
+    for pass_ in range(1, MAX_PASSES):
+        if meetings_done(best) and not has_own_soft:
+            break
+        if time.monotonic() > deadline:
+            stopped_by = "time_limit"
+            break
+        for k in range(S):
+            now = time.monotonic()
+            if now > deadline:
+                break
+            plan_session(k, pass_, now + (deadline - now) / (S - k + S * (MAX_PASSES - pass_ - 1)))
+        current = score()
+        if better(current, best):
+            best, best_assignment = current, assignment.copy()
+        else:
+            break
+
+    assignment[:] = best_assignment
+    for k in range(S):
+        meetings.update(k)
+    plan = Plan.from_assignment(problem, assignment)
+    # Re-score the returned plan in one place: own terms per session, across rules globally.
+    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, names, across_names, hard_across)
+    soft_total = float(sum(breakdown.values()))
+    only_across = all(name in across_names for name in breakdown)
+    bound = across_bound if only_across else None
+    explanation: list[str] = []
+    if hard_total > EPS:
+        status = Status.UNKNOWN
+        explanation.append(
+            f"no plan meeting every hard constraint was found in {time_limit:g} s; "
+            "the best attempt is returned with its violations (see teamkit.check)"
+        )
+    elif bound is not None and soft_total <= bound + EPS:
+        status = Status.OPTIMAL
+        stopped_by = "proved"
+    else:
+        status = Status.FEASIBLE
+    repeats = None
+    repeat_bound = None
+    if any(isinstance(c, (MeetAtMost, AvoidRepeats)) for c in problem.constraints):
+        _, counts = meetings.counts(None)
+        repeats = int(np.maximum(counts - 1, 0).sum())
+        repeat_bound = repeat_lower_bound(problem)
+    return Result(
+        status=status,
+        plan=plan,
+        objective=soft_total,
+        breakdown=breakdown,
+        bound=bound,
+        runtime=time.monotonic() - started,
+        hard_violations=hard_total,
+        explanation=tuple(explanation),
+        stopped_by=stopped_by,
+        seed=seed,
+        repeats=repeats,
+        repeat_bound=repeat_bound,
+    )
+
+
+def _tabu_applies(problem: ProblemData) -> bool:
+    """The all-sessions tabu handles meeting rules over the whole event, sessions that are
+    blocks of their own, and events small enough for its meeting matrix."""
+    across = [c for c in problem.constraints if c.across_sessions]
+    return (
+        problem.num_participants <= golfer.MAX_PEOPLE
+        and all(isinstance(c, (MeetAtMost, AvoidRepeats)) and c.sessions is None for c in across)
+        and bool(across)
+        and all(len(block) == 1 for block in problem.blocks())
+    )
+
+
+def _event_tabu(problem: ProblemData, assignment: np.ndarray, seed: int, deadline: float, bound: float) -> None:
+    S, n = assignment.shape
+    present = [np.asarray(problem.layout(k).present, dtype=np.int64) for k in range(S)]
+    rng = np.random.default_rng([seed, 104729])
+    searches = [LocalSearch(compile_session(problem, k), assignment[k, present[k]], rng) for k in range(S)]
+    rules = [c for c in problem.constraints if isinstance(c, (MeetAtMost, AvoidRepeats))]
+    tabu = golfer.EventTabu(assignment, present, searches, golfer.MeetingCost(rules, S), rng)
+    tabu.run(max_iterations=200 * n + 20000, deadline=deadline, bound=bound)
+
+
+def _weight(problem: ProblemData, name: str) -> float:
+    for c, cname in zip(problem.constraints, problem.constraint_names()):
+        if cname == name:
+            return c.weight
+    raise KeyError(name)
+
+
+def _event_breakdown(problem, assignment, meetings, names, across_names, hard_across):
+    """Hard total and soft breakdown of a whole plan, session terms and across rules."""
+    hard = 0.0
+    breakdown: dict[str, float] = {}
+    for k in range(len(problem.sessions)):
+        present = np.asarray(problem.layout(k).present, dtype=np.int64)
+        extra = _keep_team_pins(problem, assignment, k, present)
+        cs = compile_session(problem, k, extra)
+        ls = LocalSearch(cs, assignment[k, present], np.random.default_rng(0))
+        hard += ls.hard
+        for term in ls.soft_terms:
+            breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
+    for name, value in across_penalties(problem, meetings).items():
+        if name in hard_across:
+            hard += value
+        else:
+            breakdown[name] = _weight(problem, name) * value
+    return hard, breakdown

@@ -74,7 +74,8 @@ def is_numeric_attribute(problem: ProblemData, attribute: str) -> bool:
     return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
-def _categorical(problem: ProblemData, present: np.ndarray, attribute: str) -> Categorical:
+def categorical_column(problem: ProblemData, present: np.ndarray, attribute: str) -> Categorical:
+    """``attribute`` of the people ``present`` (problem indices) as integer codes."""
     values: list = [None]
     code_of: dict = {}
     codes = np.zeros(len(present), dtype=np.int64)
@@ -91,7 +92,12 @@ def _categorical(problem: ProblemData, present: np.ndarray, attribute: str) -> C
     return Categorical(codes, values, totals)
 
 
-def compile_session(problem: ProblemData, k: int) -> CompiledSession:
+def compile_session(
+    problem: ProblemData, k: int, extra: list[CompiledConstraint] | None = None
+) -> CompiledSession:
+    """Session ``k`` as arrays. ``extra``: constraints the multi-session engine derives for
+    this session (across-session rules seen with the other sessions fixed, kept teams);
+    the across-session constraints themselves are skipped here."""
     layout = problem.layout(k)
     present = np.asarray(layout.present, dtype=np.int64)
     local = {int(i): j for j, i in enumerate(present)}
@@ -100,7 +106,7 @@ def compile_session(problem: ProblemData, k: int) -> CompiledSession:
 
     def cat(attribute: str) -> Categorical:
         if attribute not in categorical:
-            categorical[attribute] = _categorical(problem, present, attribute)
+            categorical[attribute] = categorical_column(problem, present, attribute)
         return categorical[attribute]
 
     def local_pairs(pairs) -> np.ndarray:
@@ -109,7 +115,7 @@ def compile_session(problem: ProblemData, k: int) -> CompiledSession:
 
     compiled = []
     for c, name in zip(problem.constraints, problem.constraint_names()):
-        if not c.applies_to(session_id):
+        if not c.applies_to(session_id) or c.across_sessions:
             continue
         data: dict = {}
         if isinstance(c, (Spread, Balance, NoIsolation)):
@@ -151,6 +157,7 @@ def compile_session(problem: ProblemData, k: int) -> CompiledSession:
             else:
                 continue
         compiled.append(CompiledConstraint(c, name, data))
+    compiled.extend(extra or ())
     sizes = layout.sizes
     return CompiledSession(
         problem=problem,

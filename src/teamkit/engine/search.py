@@ -25,12 +25,15 @@ import numpy as np
 
 from teamkit.constraints import (
     Apart,
+    AvoidRepeats,
     Balance,
     Diversity,
     Hierarchy,
+    MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
+    Reach,
     Spread,
     Together,
 )
@@ -42,6 +45,7 @@ from teamkit.engine.terms import (
     NumericBalanceTerm,
     PairTerm,
     PinTerm,
+    ReachTerm,
     SameValueTerm,
     SpreadSumTerm,
     SpreadTerm,
@@ -77,11 +81,13 @@ def build_terms(cs: CompiledSession, st: State) -> list[Term]:
                     terms.append(SameValueTerm(cc, st, cat))
                 for x in cc.data["nums"]:
                     terms.append(SpreadSumTerm(cc, st, x))
-        elif isinstance(c, (Together, Apart, Hierarchy)):
+        elif isinstance(c, (Together, Apart, Hierarchy, MeetAtMost, AvoidRepeats)):
             if len(cc.data["pairs"]):
                 terms.append(PairTerm(cc, st, together=isinstance(c, Together)))
         elif isinstance(c, Pin) and not c.hard:
             terms.append(PinTerm(cc, st))
+        elif isinstance(c, Reach):
+            terms.append(ReachTerm(cc, st))
     return terms
 
 
@@ -170,16 +176,19 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
     for codes, *_ in spreads + balances:
         if id(codes) not in tables:
             tables[id(codes)] = (codes, np.zeros((T, int(codes.max()) + 1), dtype=np.int64))
-    apart_pairs = [
-        cc.data["pairs"]
-        for cc in cs.constraints
-        if isinstance(cc.constraint, (Apart, Hierarchy)) and cc.constraint.hard and len(cc.data["pairs"])
-    ]
-    neighbours: dict[int, list[int]] = {}
-    for pairs in apart_pairs:
-        for a, b in pairs:
-            neighbours.setdefault(int(a), []).append(int(b))
-            neighbours.setdefault(int(b), []).append(int(a))
+    # Pairs to keep apart: hard ones count as clashes, soft ones (people who already met in
+    # other sessions) as a lesser cost, so the greedy start already mixes people anew.
+    neighbours: dict[int, list[tuple[int, float]]] = {}
+    for cc in cs.constraints:
+        c = cc.constraint
+        if not isinstance(c, (Apart, Hierarchy, MeetAtMost, AvoidRepeats)) or not len(cc.data["pairs"]):
+            continue
+        weights = cc.data.get("weights")
+        for k, (a, b) in enumerate(cc.data["pairs"]):
+            w = 1.0 if weights is None else float(weights[k])
+            cost = 1e9 * w if c.hard else 1e4 * c.weight * w
+            neighbours.setdefault(int(a), []).append((int(b), cost))
+            neighbours.setdefault(int(b), []).append((int(a), cost))
     n = cs.m
 
     def place(i: int, t: int) -> None:
@@ -207,14 +216,15 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
             v = codes[i]
             high = -(-totals[v] * target // n) + tol
             clash += tables[id(codes)][1][:, v] + 1 > high
-        for j in neighbours.get(int(i), ()):
+        clash *= 1e9
+        for j, cost in neighbours.get(int(i), ()):
             if team[j] >= 0:
-                clash[team[j]] += 1
+                clash[team[j]] += cost
         fill = size / np.maximum(target, 1)
         # distance of each team from the snake's current position
         cursor = snake[position % (2 * T)]
         preference = (np.arange(T) - cursor) % T
-        score = np.where(open_, clash * 1e6 + fill * 1e3 + preference, np.inf)
+        score = np.where(open_, clash + fill * 1e3 + preference, np.inf)
         t = int(np.argmin(score))
         team[i] = t
         size[t] += 1
@@ -275,6 +285,11 @@ class LocalSearch:
     @property
     def score(self) -> tuple[float, float]:
         return self.hard, self.soft
+
+    @property
+    def perfect(self) -> bool:
+        """No hard violation and no soft penalty, where zero is the best a term can do."""
+        return self.hard <= EPS and all(t.nonnegative for t in self.soft_terms) and self.soft <= EPS
 
     def team_penalties(self, hard: bool) -> np.ndarray:
         """Per team, the hard penalty or the weighted soft penalty."""
@@ -453,7 +468,7 @@ class LocalSearch:
     def improve(self, max_iterations: int, patience: int, deadline: float) -> None:
         """Descent on the soft objective that never adds a hard violation: first rounds of
         paired-team swaps (fast when there are many teams), then single best swaps."""
-        if not self.soft_terms:
+        if not self.soft_terms or self.perfect:
             return
         T = self.cs.num_teams
         if T >= 4 and self.hard <= EPS:
@@ -468,7 +483,7 @@ class LocalSearch:
                 idle = idle + 1 if gain <= 1e-9 * max(1.0, abs(start)) else 0
         stale = 0
         for it in range(max_iterations):
-            if stale >= patience or (it % 16 == 0 and time.monotonic() > deadline):
+            if stale >= patience or (it % 16 == 0 and (time.monotonic() > deadline or self.perfect)):
                 break
             team_pen = self.team_penalties(hard=False)
             if self.rng.random() < 0.5 and np.ptp(team_pen) > EPS:
@@ -529,7 +544,7 @@ def solve_session(
     # another start is the cheapest way out of it. The count is fixed, so runs repeat.
     restarts = 0 if start is not None or not ls.soft_terms or m > 200 else min(20, 2000 // max(m, 1))
     for _ in range(restarts):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or ls.perfect:
             break
         other = LocalSearch(cs, construct(cs, rng), rng)
         descend(other)

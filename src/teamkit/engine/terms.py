@@ -62,6 +62,9 @@ class Term:
     weight: float
     name: str
     team_pen: np.ndarray
+    #: Whether the penalty is never below zero (diversity terms are negative), so that zero
+    #: is known to be the best it can be.
+    nonnegative: bool = True
 
     def __init__(self, compiled: CompiledConstraint) -> None:
         self.hard = compiled.constraint.hard
@@ -194,6 +197,8 @@ class NoIsolationTerm(CellTerm):
 class SameValueTerm(CellTerm):
     """Diversity from a categorical attribute, negated: ``sum_v C(c_tv, 2) - C(s_t, 2)``."""
 
+    nonnegative = False
+
     def __init__(self, compiled: CompiledConstraint, st: State, cat: Categorical) -> None:
         compiled = CompiledConstraint(compiled.constraint, compiled.name, {"cat": cat})
         super().__init__(compiled, st)
@@ -280,12 +285,16 @@ class NumericBalanceTerm(NumericTerm):
 class SpreadSumTerm(NumericTerm):
     """Diversity from a scaled numeric column, negated: ``-(c*S2 - S1^2)`` per team."""
 
+    nonnegative = False
+
     def pen(self, s1, s2, cn):
         return -(np.asarray(cn) * s2 - np.asarray(s1) ** 2)
 
 
 class MatrixTerm(Term):
     """Diversity from a distance matrix, negated: ``-sum_{i<j in t} D[i, j]``."""
+
+    nonnegative = False
 
     def __init__(self, compiled: CompiledConstraint, st: State) -> None:
         super().__init__(compiled)
@@ -315,94 +324,180 @@ class MatrixTerm(Term):
 
 
 class PairTerm(Term):
-    """Pairs that must share a team (``together``) or must not (``apart``)."""
+    """Pairs that must share a team (``together``) or must not (``apart``), each with a
+    weight (1 unless the compiled data has ``weights``: across-session rules weigh a pair by
+    what one more meeting would cost)."""
 
     def __init__(self, compiled: CompiledConstraint, st: State, together: bool) -> None:
         super().__init__(compiled)
         self.together = together
-        pairs = compiled.data["pairs"]
+        pairs = np.asarray(compiled.data["pairs"], dtype=np.int64).reshape(-1, 2)
+        weights = np.asarray(compiled.data.get("weights", np.ones(len(pairs))), dtype=float)
         m = len(st.team)
-        both = np.concatenate([pairs, pairs[:, ::-1]]) if len(pairs) else np.zeros((0, 2), dtype=np.int64)
+        both = np.concatenate([pairs, pairs[:, ::-1]])
+        both_w = np.concatenate([weights, weights])
         order = np.argsort(both[:, 0], kind="stable")
         self.nbr = both[order, 1]
+        self.nw = both_w[order]
         self.deg = np.bincount(both[:, 0], minlength=m)
         self.start = np.concatenate([[0], np.cumsum(self.deg)])
         T = st.num_teams
-        self.team_pen = np.zeros(T)
-        for i in range(m):
-            same = self._count(st, i, st.team[i])
-            if together:
-                self.team_pen[st.team[i]] += 0.5 * (self.deg[i] - same)
-            else:
-                self.team_pen[st.team[i]] += 0.5 * same
+        # Each pair's penalty is charged half to each of its two people's teams.
+        same = st.team[both[:, 0]] == st.team[both[:, 1]]
+        charged = both_w * (~same if together else same)
+        self.team_pen = 0.5 * np.bincount(st.team[both[:, 0]], weights=charged, minlength=T).astype(float)
 
-    def _neighbours(self, i: int) -> np.ndarray:
-        return self.nbr[self.start[i] : self.start[i + 1]]
+    def _neighbours(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        span = slice(self.start[i], self.start[i + 1])
+        return self.nbr[span], self.nw[span]
 
-    def _count(self, st: State, i: int, t) -> int:
-        return int(np.count_nonzero(st.team[self._neighbours(i)] == t))
-
-    def _expand(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The neighbours of every X[k], flattened, with k as their owner."""
+    def _expand(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The neighbours of every X[k], flattened, with k as their owner and their weights."""
         lens = self.deg[X]
         total = int(lens.sum())
         owner = np.repeat(np.arange(len(X)), lens)
         offsets = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(self.start[X], lens)
-        return self.nbr[offsets], owner
-
-    def _count_in(self, st: State, X: np.ndarray, teams: np.ndarray) -> np.ndarray:
-        """How many neighbours of each X[k] are in team teams[k]."""
-        nb, owner = self._expand(X)
-        return np.bincount(owner, weights=st.team[nb] == teams[owner], minlength=len(X))
+        return self.nbr[offsets], owner, self.nw[offsets]
 
     def _same_delta_swap(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
-        """Change in the number of same-team pairs if each I[k] and J[k] swapped."""
+        """Change in the weight of same-team pairs if each I[k] and J[k] swapped."""
         a = st.team[I]
         b = st.team[J]
-        nb, owner = self._expand(I)
-        linked = np.bincount(owner, weights=nb == J[owner], minlength=len(I))
-        return (
-            self._count_in(st, I, b) - self._count_in(st, I, a)
-            + self._count_in(st, J, a) - self._count_in(st, J, b)
-            - 2 * linked
-        )
+        K = len(I)
+        nb, owner, w = self._expand(I)
+        where = st.team[nb]
+        # I[k] leaves a (its neighbours there) and joins b; a neighbour that is J[k] itself
+        # moves to a, so it is counted in neither.
+        d = np.bincount(owner, weights=w * ((where == b[owner]) & (nb != J[owner])), minlength=K).astype(float)
+        d -= np.bincount(owner, weights=w * (where == a[owner]), minlength=K)
+        nb, owner, w = self._expand(J)
+        where = st.team[nb]
+        d += np.bincount(owner, weights=w * ((where == a[owner]) & (nb != I[owner])), minlength=K)
+        d -= np.bincount(owner, weights=w * (where == b[owner]), minlength=K)
+        return d
 
     def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
         d = self._same_delta_swap(st, I, J)
         return -d if self.together else d
 
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
-        per_team = np.bincount(st.team[self._neighbours(i)], minlength=st.num_teams)
+        nb, w = self._neighbours(i)
+        per_team = np.bincount(st.team[nb], weights=w, minlength=st.num_teams)
         d = per_team[B] - per_team[st.team[i]]
         return -d if self.together else d
 
     def before_move(self, st: State, i: int, a: int, b: int) -> None:
-        nb = self._neighbours(i)
+        nb, w = self._neighbours(i)
         if not len(nb):
             return
         teams = st.team[nb]
         if self.together:
-            # Each split pair is charged half to each of the two teams involved.
-            for t in teams:
-                if t == a:  # was together, becomes split
-                    self.team_pen[a] += 0.5
-                    self.team_pen[b] += 0.5
-                elif t == b:  # was split, becomes together
-                    self.team_pen[a] -= 0.5
-                    self.team_pen[b] -= 0.5
-                else:  # stays split, but i's half moves from a to b
-                    self.team_pen[a] -= 0.5
-                    self.team_pen[b] += 0.5
+            at_a, at_b = w[teams == a].sum(), w[teams == b].sum()
+            elsewhere = w.sum() - at_a - at_b
+            # at a: together, becomes split (+half to each); at b: split, becomes together
+            # (-half from each); elsewhere: stays split, i's half moves from a to b.
+            self.team_pen[a] += 0.5 * (at_a - at_b - elsewhere)
+            self.team_pen[b] += 0.5 * (at_a - at_b + elsewhere)
         else:
-            self.team_pen[a] -= np.count_nonzero(teams == a)
-            self.team_pen[b] += np.count_nonzero(teams == b)
+            self.team_pen[a] -= w[teams == a].sum()
+            self.team_pen[b] += w[teams == b].sum()
 
     def conflicted(self, st: State, people: list[int]) -> np.ndarray:
         out = np.zeros(len(people), dtype=bool)
         for k, i in enumerate(people):
-            same = self._count(st, i, st.team[i])
-            out[k] = same < self.deg[i] if self.together else same > 0
+            nb, _ = self._neighbours(i)
+            same = int(np.count_nonzero(st.team[nb] == st.team[i]))
+            out[k] = same < len(nb) if self.together else same > 0
         return out
+
+
+class ReachTerm(Term):
+    """Reach across sessions, seen from one session: person ``i`` has met the values
+    ``met[i]`` elsewhere; their teammates here add theirs. Penalty per person
+    ``max(0, at_least - reach_i)``, charged to their team."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        super().__init__(compiled)
+        self.cat: Categorical = compiled.data["cat"]
+        self.met: np.ndarray = compiled.data["met"]  # (m, V) bool
+        self.at_least = compiled.constraint.at_least  # type: ignore[attr-defined]
+        self.table = st.table(self.cat)
+        self.codes = self.cat.codes
+        m = len(st.team)
+        self.reach = np.zeros(m, dtype=np.int64)
+        self._recompute(st, np.arange(m))
+        self.team_pen = np.bincount(st.team, weights=self._pen(self.reach), minlength=st.num_teams).astype(float)
+
+    def _pen(self, reach: np.ndarray) -> np.ndarray:
+        return np.maximum(self.at_least - reach, 0).astype(float)
+
+    def _reach_in(self, X: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Reach of each X[k] if its teammates' value counts were ``rows[k]`` (without X[k])."""
+        seen = (rows > 0) | self.met[X]
+        return seen[:, 1:].sum(axis=1)
+
+    def _recompute(self, st: State, X: np.ndarray) -> None:
+        rows = self.table.counts[st.team[X]].copy()
+        rows[np.arange(len(X)), self.codes[X]] -= 1
+        self.reach[X] = self._reach_in(X, rows)
+
+    def _members(self, st: State) -> np.ndarray:
+        width = int(st.size.max())
+        M = np.full((st.num_teams, width), -1, dtype=np.int64)
+        for t, members in enumerate(st.members):
+            M[t, : len(members)] = members
+        return M
+
+    def _teammates_delta(self, st: State, X: np.ndarray, exclude: np.ndarray, t: np.ndarray, out_v, in_v) -> np.ndarray:
+        """Penalty change of the members ``X[k, :]`` of team ``t[k]`` (except ``exclude[k]``)
+        if the team lost someone of value ``out_v[k]`` and gained someone of ``in_v[k]``."""
+        valid = (X >= 0) & (X != exclude[:, None])
+        Xs = np.where(valid, X, 0)
+        cx = self.codes[Xs]
+        C = self.table.counts
+        out_v2, in_v2 = out_v[:, None], in_v[:, None]
+        differ = out_v2 != in_v2
+        lost = differ & (out_v2 > 0) & ~self.met[Xs, out_v2] & (C[t, out_v][:, None] - (cx == out_v2) == 1)
+        gained = differ & (in_v2 > 0) & ~self.met[Xs, in_v2] & (C[t, in_v][:, None] - (cx == in_v2) == 0)
+        old = self.reach[Xs]
+        new = old - lost + gained
+        return np.where(valid, self._pen(new) - self._pen(old), 0.0).sum(axis=1)
+
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        a, b = st.team[I], st.team[J]
+        vi, vj = self.codes[I], self.codes[J]
+        M = self._members(st)
+        d = self._teammates_delta(st, M[a], I, a, vi, vj) + self._teammates_delta(st, M[b], J, b, vj, vi)
+        C = self.table.counts
+        rows_i = C[b].copy()
+        rows_i[np.arange(len(I)), vj] -= 1
+        rows_j = C[a].copy()
+        rows_j[np.arange(len(J)), vi] -= 1
+        d += self._pen(self._reach_in(I, rows_i)) - self._pen(self.reach[I])
+        d += self._pen(self._reach_in(J, rows_j)) - self._pen(self.reach[J])
+        return d
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        a = int(st.team[i])
+        vi = self.codes[i]
+        M = self._members(st)
+        nothing = np.zeros(1, dtype=np.int64)
+        leave = self._teammates_delta(st, M[[a]], np.array([i]), np.array([a]), np.array([vi]), nothing)[0]
+        k = len(B)
+        join = self._teammates_delta(st, M[B], np.full(k, -1), B, np.zeros(k, dtype=np.int64), np.full(k, vi))
+        rows = self.table.counts[B]
+        own = self._pen(self._reach_in(np.full(k, i), rows)) - self._pen(self.reach[i])
+        return leave + join + own
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        X = np.asarray(st.members[a] + st.members[b], dtype=np.int64)
+        if len(X):
+            self._recompute(st, X)
+        for t in (a, b):
+            self.team_pen[t] = self._pen(self.reach[st.members[t]]).sum()
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        return self.reach[np.asarray(people, dtype=np.int64)] < self.at_least
 
 
 class PinTerm(Term):

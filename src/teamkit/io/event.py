@@ -56,6 +56,18 @@ class RosterSpec:
 
 
 @attrs.frozen
+class Availability:
+    """An ``[[availability]]`` table: when one participant attends. ``absent`` lists
+    sessions they miss; ``arrives`` is the first session they attend (absent before it);
+    ``leaves`` the last (absent after it)."""
+
+    participant: str
+    absent: tuple[str, ...] = ()
+    arrives: str | None = None
+    leaves: str | None = None
+
+
+@attrs.frozen
 class Event:
     """An event file, loaded: the validated problem and the solver options.
 
@@ -73,7 +85,7 @@ class Event:
 
 
 #: The top-level keys and tables of an event file.
-TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "roster", "solver", "sessions", "constraints")
+TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "roster", "solver", "sessions", "availability", "constraints")
 
 #: Extra keys of a diversity constraint that are not fields of :class:`Diversity`.
 DIVERSITY_FILE_KEY = "distances_file"
@@ -276,6 +288,7 @@ class _Loader:
         solver = self.solver(doc)
         participants = self.roster(doc)
         sessions = self.sessions(doc, participants)
+        sessions = self.availability(doc, participants, sessions)
         constraints = self.constraints(doc, participants, sessions)
         try:
             problem = ProblemData(participants, sessions, [c for _, c in constraints], name=name)
@@ -317,13 +330,46 @@ class _Loader:
             where = self.where(where, sid if isinstance(sid, str) else None, line)
             session = self.make(Session, self.build(Session, table, where), where)
             try:  # the checks that need the roster: absent ids, sizes that add up
-                ProblemData(participants, (session,))
+                ProblemData(participants, (attrs.evolve(session, keep_teams=False),))
             except ModelError as e:
                 raise self.fail(where, str(e)) from None
             sessions.append(session)
         if not sessions:
             raise self.fail("", "no [[sessions]]: add at least one session")
         return tuple(sessions)
+
+    def availability(
+        self, doc: Mapping[str, Any], participants: tuple[Participant, ...], sessions: tuple[Session, ...]
+    ) -> tuple[Session, ...]:
+        """Applies the ``[[availability]]`` tables to the sessions' ``absent`` lists."""
+        ids = {p.id for p in participants}
+        order = [s.id for s in sessions]
+        absent: dict[str, list[str]] = {s.id: list(s.absent) for s in sessions}
+        for where, table, line in self.tables(doc, "availability"):
+            pid = table.get("participant")
+            where = self.where(where, pid if isinstance(pid, str) else None, line)
+            entry: Availability = self.make(Availability, self.build(Availability, table, where), where)
+            if entry.participant not in ids:
+                raise self.fail(
+                    where, f"unknown participant {entry.participant!r}{did_you_mean(entry.participant, ids)}"
+                )
+            missed: list[str] = []
+            for key, sid in [("absent", s) for s in entry.absent] + [
+                ("arrives", entry.arrives),
+                ("leaves", entry.leaves),
+            ]:
+                if sid is None:
+                    continue
+                if sid not in order:
+                    raise self.fail(
+                        where, f"{key}: unknown session {sid!r}{did_you_mean(sid, order)}; sessions are {order}"
+                    )
+                k = order.index(sid)
+                missed += [sid] if key == "absent" else order[:k] if key == "arrives" else order[k + 1 :]
+            for sid in missed:
+                if entry.participant not in absent[sid]:
+                    absent[sid].append(entry.participant)
+        return tuple(attrs.evolve(s, absent=tuple(absent[s.id])) for s in sessions)
 
     @staticmethod
     def where(where: str, label: str | None, line: int | None) -> str:

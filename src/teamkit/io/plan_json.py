@@ -54,6 +54,8 @@ RESULT_KEYS: tuple[str, ...] = (
     "explanation",
     "stopped_by",
     "seed",
+    "repeats",
+    "repeat_bound",
 )
 
 
@@ -217,6 +219,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "explanation": [str(line) for line in result.explanation],
         "stopped_by": str(result.stopped_by),
         "seed": int(result.seed),
+        "repeats": None if result.repeats is None else int(result.repeats),
+        "repeat_bound": None if result.repeat_bound is None else int(result.repeat_bound),
     }
 
 
@@ -336,7 +340,8 @@ def read_plan_document(path: str | os.PathLike[str]) -> PlanDocument:
             raise PlanFileError(f"{source}: {key!r} must be an object")
     result = doc.get("result")
     if result is not None:
-        missing = [k for k in RESULT_KEYS if k not in result]
+        # repeats and repeat_bound came later in version 1: files without them still read
+        missing = [k for k in RESULT_KEYS if k not in result and k not in ("repeats", "repeat_bound")]
         if missing:
             raise PlanFileError(f"{source}: result: missing keys {missing}")
     return PlanDocument(plan=plan, result=result, problem=doc.get("problem"))

@@ -20,12 +20,15 @@ from ortools.sat.python import cp_model
 
 from teamkit.constraints import (
     Apart,
+    AvoidRepeats,
     Balance,
     Diversity,
     Hierarchy,
+    MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
+    Reach,
     Spread,
     Together,
     fair_share_bounds,
@@ -238,9 +241,13 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
                         if d < 0:
                             model.add_bool_or([z, ~x[i, t], ~x[j, t]])
                         penalty(-c.weight * d, z)
-        elif isinstance(c, (Apart, Hierarchy, Together)):
-            for i, j in cc.data["pairs"]:
+        elif isinstance(c, Reach):
+            exact = False  # not modelled here: the local search handles it, and _adopt re-scores
+        elif isinstance(c, (Apart, Hierarchy, Together, MeetAtMost, AvoidRepeats)):
+            weights = cc.data.get("weights")
+            for k_pair, (i, j) in enumerate(cc.data["pairs"]):
                 i, j = int(i), int(j)
+                w = 1.0 if weights is None else float(weights[k_pair])
                 if i not in local or j not in local:
                     continue
                 for t in teams:
@@ -259,7 +266,7 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
                     else:
                         both = model.new_bool_var("")
                         model.add(both >= x[i, t] + x[j, t] - 1)
-                        penalty(c.weight, both)
+                        penalty(c.weight * w, both)
         elif isinstance(c, Pin):
             p, target = cc.data["person"], cc.data["team"]
             if p not in local:
@@ -358,26 +365,42 @@ def improve_session(
     seed: int,
     workers: int,
     on_solution: Callable[[LocalSearch], None] | None = None,
+    conditional: bool = False,
+    effort: float = 20.0,
 ) -> SessionOutcome:
-    """Full model when small (can prove optimality or infeasibility), LNS otherwise."""
+    """Full model when small (can prove optimality or infeasibility), LNS otherwise.
+
+    ``conditional``: the session was compiled with the other sessions fixed (across-session
+    rules became pairs), so "infeasible" and "optimal" hold only given those sessions and
+    are reported as UNKNOWN and FEASIBLE. ``effort``: CP-SAT's deterministic time for the
+    full model (its own unit, roughly seconds), so that repeated calls stay reproducible.
+    """
     T = cs.num_teams
     pairs = sum(1 for cc in cs.constraints if isinstance(cc.constraint, Diversity) and "matrix" in cc.data)
     small = cs.m * T <= FULL_MODEL_CELLS and (pairs == 0 or cs.m * cs.m * T / 2 <= FULL_MODEL_PAIRS)
     if small:
-        return _full(cs, ls, deadline, seed, workers, on_solution)
-    return _lns(cs, ls, deadline, seed, workers, on_solution)
+        outcome = _full(cs, ls, deadline, seed, workers, on_solution, effort, explain_conflict=not conditional)
+    else:
+        outcome = _lns(cs, ls, deadline, seed, workers, on_solution)
+    if conditional and outcome.status is Status.INFEASIBLE:
+        return SessionOutcome(Status.UNKNOWN)
+    if conditional and outcome.status is Status.OPTIMAL:
+        return SessionOutcome(Status.FEASIBLE)
+    return outcome
 
 
-def _full(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
+def _full(cs, ls, deadline, seed, workers, on_solution, effort=20.0, explain_conflict=True) -> SessionOutcome:
     sub = build(cs, ls.st.team, list(range(cs.num_teams)))
     _hint(sub, ls.st.team)
     left = deadline - time.monotonic()
-    solver = _solver(left, seed, workers, deterministic=max(1.0, 20.0))
+    solver = _solver(left, seed, workers, deterministic=effort)
     status = solver.solve(sub.model)
     name = _STATUS.get(status)
     if name == "model_invalid" or name is None:
         raise SolverError(f"CP-SAT rejected the model: {sub.model.validate() or name}")
     if name == "infeasible":
+        if not explain_conflict:
+            return SessionOutcome(Status.INFEASIBLE)
         return SessionOutcome(Status.INFEASIBLE, explanation=explain(cs, ls.st.team, max(1.0, left / 2), seed))
     if name in ("optimal", "feasible"):
         if _adopt(ls, _read(sub, solver, ls.st.team)) and on_solution:
