@@ -41,3 +41,51 @@ def problems(draw, min_people: int = 4, max_people: int = 12) -> tk.ProblemData:
     if draw(st.booleans()):
         m.add_constraint(tk.Pin(f"p{n - 1}", team=1, hard=draw(hard)))
     return m.data()
+
+
+@st.composite
+def events(draw, min_people: int = 6, max_people: int = 14) -> tk.ProblemData:
+    """Events of 2 to 4 sessions: sessions with their own sizes, absences, kept teams, and the
+    across-session rules on top of some one-session rules."""
+    n = draw(st.integers(min_people, max_people))
+    m = tk.Model()
+    for i in range(n):
+        m.add_participant(
+            f"p{i}",
+            attributes={
+                "unit": draw(st.sampled_from(["a", "b", "c", "d", "e"])),
+                "g": draw(st.sampled_from(["F", "M"])),
+                "age": draw(st.integers(20, 60)),
+            },
+        )
+    sessions = draw(st.integers(2, 4))
+    for k in range(sessions):
+        keep = k > 0 and draw(st.booleans()) and draw(st.booleans())  # about one in four
+        absent = [] if keep else draw(st.lists(st.sampled_from([f"p{i}" for i in range(n)]), max_size=2, unique=True))
+        if keep:
+            previous = m.sessions[-1]
+            m.add_session(f"s{k + 1}", num_teams=_teams_of(previous, n), keep_teams=True, min_size=1, max_size=n)
+        else:
+            size = draw(st.integers(2, 4))
+            m.add_session(f"s{k + 1}", team_size=size, remainder="larger", absent=absent)
+    hard = st.booleans()
+    if draw(st.booleans()):
+        m.add_constraint(tk.MeetAtMost(draw(st.integers(1, 2)), hard=draw(hard)))
+    if draw(st.booleans()):
+        m.add_constraint(tk.AvoidRepeats(power=draw(st.integers(1, 2)), weight=draw(st.sampled_from([0.5, 1.0, 3.0]))))
+    if draw(st.booleans()):
+        m.add_constraint(tk.Reach("unit", at_least=draw(st.integers(1, 4))))
+    if draw(st.booleans()):
+        m.add_constraint(tk.Spread("unit", hard=draw(hard)))
+    if draw(st.booleans()):
+        m.add_constraint(tk.NumericBalance("age", hard=False))
+    if draw(st.booleans()):
+        m.add_constraint(tk.Apart(["p0", "p1"], hard=draw(hard)))
+    return m.data()
+
+
+def _teams_of(session: tk.Session, n: int) -> int:
+    """The number of teams ``session`` has with everyone present (a kept session needs as
+    many; with absences the layout is recomputed by the model)."""
+    present = n - len(session.absent)
+    return len(session.layout(present))

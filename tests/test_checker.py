@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import teamkit as tk
 from teamkit.checker import CheckReport, TeamMetrics, Violation, check
 from teamkit.constraints import (
     Apart,
@@ -581,3 +582,45 @@ def test_diversity_and_apart_equal_brute_force(case):
     assert report.penalties[apart_name] == apart
     assert report.objective == pytest.approx(apart - diversity)
     assert sum(t.diversity for t in report.teams) == pytest.approx(diversity)
+
+
+# -- across sessions -------------------------------------------------------------------------------
+def test_meetings_counted_by_hand():
+    m = tk.Model()
+    for pid, unit in zip("ABCDEF", "xxyyzz"):
+        m.add_participant(pid, attributes={"unit": unit})
+    m.add_session("s1", num_teams=2)
+    m.add_session("s2", num_teams=2, keep_teams=True)
+    m.add_session("s3", num_teams=2)
+    m.add_session("s4", num_teams=3)
+    m.add_constraint(tk.MeetAtMost(1))
+    m.add_constraint(tk.AvoidRepeats(power=2, weight=2))
+    m.add_constraint(tk.Reach("unit", at_least=3))
+    problem = m.data()
+    plan = tk.Plan(
+        [
+            tk.SessionPlan("s1", [tk.Team(1, ["A", "B", "C"]), tk.Team(2, ["D", "E", "F"])]),
+            tk.SessionPlan("s2", [tk.Team(1, ["A", "B", "C"]), tk.Team(2, ["D", "E", "F"])]),  # same block
+            tk.SessionPlan("s3", [tk.Team(1, ["A", "B", "D"]), tk.Team(2, ["C", "E", "F"])]),
+            tk.SessionPlan("s4", [tk.Team(1, ["A", "B"]), tk.Team(2, ["C", "D"]), tk.Team(3, ["E", "F"])]),
+        ]
+    )
+    report = tk.check(problem, plan)
+    # blocks {s1, s2}, {s3}, {s4}: A-B meet 3 times, E-F 3 times, C-D once; the rest as listed
+    mr = report.meetings
+    assert mr.max_meetings == 3
+    assert mr.repeated_pairs == 2 + 2  # A-B and E-F twice more each
+    assert mr.pairs_met_again == 2
+    assert dict(mr.new_contacts) == {"s1": 6, "s2": 0, "s3": 4, "s4": 1}  # A-D, B-D, C-E, C-F; C-D
+    assert dict(mr.distinct_met) == {"A": 3, "B": 3, "C": 5, "D": 5, "E": 3, "F": 3}
+    assert dict(mr.distinct_met_distribution()) == {3: 4, 5: 2}
+    assert report.penalties["meet_at_most(1)"] == 4
+    assert report.penalties["avoid_repeats"] == 2**2 + 2**2
+    assert report.breakdown["avoid_repeats"] == 2 * 8
+    # units met: A and B met x and y only, E and F y and z only; C and D met all three
+    assert report.penalties["reach(unit>=3)"] == 4
+    broken = sorted(v.message for v in report.violations)
+    assert broken == [
+        "A and B share a team 3 times (sessions s1, s2, s3, s4); at most 1 allowed",
+        "E and F share a team 3 times (sessions s1, s2, s3, s4); at most 1 allowed",
+    ]

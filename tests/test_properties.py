@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import teamkit as tk
 
-from .strategies import problems
+from .strategies import events, problems
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -25,3 +25,24 @@ def test_every_solved_plan_passes_the_checker(problem):
         assert abs(result.objective - report.objective) <= 1e-6 * max(1.0, abs(report.objective))
     else:
         assert report.hard_violations > 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events())
+def test_every_solved_event_passes_the_checker(problem):
+    """Across-session rules, kept teams and absences: the engine's plan, its objective, its
+    repeat count and its lower bound agree with the checker."""
+    result = tk.solve(problem, time_limit=5, seed=0)
+    if result.status is tk.Status.INFEASIBLE:
+        assert result.plan is None and result.explanation
+        return
+    assert result.plan is not None
+    report = tk.check(problem, result.plan)
+    if result.feasible:
+        assert report.feasible, report.summary()
+        assert abs(result.objective - report.objective) <= 1e-6 * max(1.0, abs(report.objective))
+    else:
+        assert report.hard_violations > 0
+    if result.repeats is not None:
+        assert result.repeats == report.meetings.repeated_pairs
+        assert result.repeat_bound <= result.repeats

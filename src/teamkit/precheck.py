@@ -101,7 +101,33 @@ def _meetings(problem: ProblemData) -> list[str]:
             f"{affected} participant(s) are in this position. Use fewer sessions or smaller teams, "
             "raise times, or make the rule soft (or use avoid_repeats) to get the fewest repeats instead"
         )
+    for c, name in zip(problem.constraints, problem.constraint_names()):
+        if isinstance(c, MeetAtMost) and c.hard and c.times == 1:
+            found.extend(_spread_out(problem, c, name))
     return found
+
+
+def _spread_out(problem: ProblemData, c: MeetAtMost, name: str) -> list[str]:
+    """Meeting at most once: the members of a team must all be in different teams in every
+    other round of teams, so that round needs at least as many teams as the team has members
+    who attend it."""
+    scope = scope_of(problem, c)
+    firsts = [block[0] for block in problem.blocks() if scope is None or block[0] in scope]
+    for a in firsts:
+        for b in firsts:
+            if a == b:
+                continue
+            la, lb = problem.layout(a), problem.layout(b)
+            missing = len(set(la.present) - set(lb.present))
+            smallest = min(low for low, _ in la.sizes) - missing
+            if smallest > lb.num_teams:
+                sa, sb = problem.sessions[a].id, problem.sessions[b].id
+                return [
+                    f"{name}: every team of session {sa!r} has at least {smallest} people who also attend "
+                    f"{sb!r}; meeting at most once, they need {smallest} different teams there, but {sb!r} "
+                    f"has {lb.num_teams}. Use more, smaller teams, or make the rule soft"
+                ]
+    return []
 
 
 def _value_counts(problem: ProblemData, present: set[int], attribute: str) -> dict:
