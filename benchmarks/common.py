@@ -1,11 +1,13 @@
 """Shared pieces of the benchmarks: the foundation scenario, measuring, and output.
 
 - :func:`roster_problem` builds the foundation scenario from a synthetic roster
-  (``make_roster.build``): teams of 10 (the remainder makes some teams of 11), every
-  categorical rule hard, the age balance soft.
+  (``make_roster.build``): teams of 10 (the remainder makes some teams of 11), or teams
+  within a size range, every categorical rule hard, the age balance soft, and with several
+  sessions nobody meeting anyone twice.
 - :func:`measure` runs one function in a fresh ``spawn`` subprocess and reports its wall time
   and that process's peak resident memory, so the memory of one run does not leak into the
   figure of the next.
+- :func:`check_plan` and :func:`repeated_pairs` verify a plan and read its repeated meetings.
 - :func:`print_table` and :func:`print_json_lines` write the results.
 """
 
@@ -54,9 +56,11 @@ def roster_rows(n: int, seed: int = 2025) -> list[dict[str, Any]]:
     return rows
 
 
-def scenario_constraints() -> list[teamkit.Constraint]:
-    """The foundation scenario's rules: all hard except the age balance."""
-    return [
+def scenario_constraints(sessions: int = 1) -> list[teamkit.Constraint]:
+    """The foundation scenario's rules: all hard except the age balance. With more than one
+    session, also a hard ``MeetAtMost(1)``: nobody shares a team with the same person twice,
+    the rule that makes planning several sessions more than planning one several times."""
+    rules = [
         teamkit.Spread("unit"),
         teamkit.Balance("echelon"),
         teamkit.Balance("gender"),
@@ -64,30 +68,77 @@ def scenario_constraints() -> list[teamkit.Constraint]:
         teamkit.Hierarchy("supervisor_id"),
         teamkit.NumericBalance("age", hard=False),
     ]
+    if sessions > 1:
+        rules.append(teamkit.MeetAtMost(1))
+    return rules
 
 
-def roster_problem(n: int, seed: int = 2025, sessions: int = 1, team_size: int = 10) -> ProblemData:
+def parse_sizes(text: str) -> tuple[int, int]:
+    """``"8-10"`` -> ``(8, 10)``: a team size range ``LOW-HIGH`` with ``1 <= LOW <= HIGH``."""
+    try:
+        low, high = (int(part) for part in text.split("-"))
+    except ValueError:
+        raise ValueError(f"a size range is LOW-HIGH, such as 8-10, got {text!r}") from None
+    if not 1 <= low <= high:
+        raise ValueError(f"a size range needs 1 <= LOW <= HIGH, got {text!r}")
+    return low, high
+
+
+def roster_problem(
+    n: int, seed: int = 2025, sessions: int = 1, team_size: int = 10, sizes: tuple[int, int] | None = None
+) -> ProblemData:
     """The foundation scenario on ``n`` generated people.
 
-    ``sessions`` identical sessions ``s1`` ... ``sK`` (everyone attends each), teams of
-    ``team_size`` with ``remainder="larger"`` (so 305 people make 30 teams of 10 and 11).
+    ``sessions`` identical sessions ``s1`` ... ``sK`` (everyone attends each). Without
+    ``sizes``: teams of ``team_size`` with ``remainder="larger"`` (so 305 people make 30 teams
+    of 10 and 11). With ``sizes=(low, high)``: ``num_teams=round(n / ((low + high) / 2))``
+    teams of ``low`` to ``high`` people, so the sizes may vary within the range. With more
+    than one session the scenario adds a hard ``MeetAtMost(1)`` (see
+    :func:`scenario_constraints`).
     """
     if sessions < 1:
         raise ValueError(f"sessions must be at least 1, got {sessions}")
-    m = teamkit.Model(name=instance_name(n, seed, sessions, team_size))
+    m = teamkit.Model(name=instance_name(n, seed, sessions, team_size, sizes))
     for row in roster_rows(n, seed):
         attributes = {k: v for k, v in row.items() if k not in ("id", "name")}
         m.add_participant(row["id"], row["name"] or "", attributes)
     for k in range(sessions):
-        m.add_session(f"s{k + 1}", team_size=team_size)
-    for c in scenario_constraints():
+        if sizes is None:
+            m.add_session(f"s{k + 1}", team_size=team_size)
+        else:
+            low, high = sizes
+            m.add_session(f"s{k + 1}", num_teams=round(n / ((low + high) / 2)), min_size=low, max_size=high)
+    for c in scenario_constraints(sessions):
         m.add_constraint(c)
     return m.data()
 
 
-def instance_name(n: int, seed: int, sessions: int = 1, team_size: int = 10) -> str:
-    """A short, stable name for one generated instance."""
-    return f"roster-n{n}-k{sessions}-t{team_size}-seed{seed}"
+def instance_name(
+    n: int, seed: int, sessions: int = 1, team_size: int = 10, sizes: tuple[int, int] | None = None
+) -> str:
+    """A short, stable name for one generated instance: ``roster-n300-k1-t10-seed2025``, or
+    ``roster-n300-k2-sizes8-10-seed2025`` with a size range."""
+    teams = f"t{team_size}" if sizes is None else f"sizes{sizes[0]}-{sizes[1]}"
+    return f"roster-n{n}-k{sessions}-{teams}-seed{seed}"
+
+
+# -- checking ----------------------------------------------------------------------------------
+def check_plan(problem: ProblemData, plan: Any, label: str) -> teamkit.CheckReport | None:
+    """``teamkit.check(problem, plan)``, or ``None`` (with the error on stderr, prefixed by
+    ``label``) when the checker fails, so one failed check does not end a long run."""
+    try:
+        return teamkit.check(problem, plan)
+    except Exception as exc:  # noqa: BLE001 - reported, and the run goes on
+        print(f"[{label}] teamkit.check failed: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        return None
+
+
+def repeated_pairs(report: teamkit.CheckReport | None) -> int | None:
+    """The checker's count of repeated meetings, ``sum over pairs of max(0, meetings - 1)``
+    (``report.meetings.repeated_pairs``); ``None`` without a report or when the checker does
+    not count meetings."""
+    meetings = getattr(report, "meetings", None)
+    return None if meetings is None else meetings.repeated_pairs
 
 
 # -- measuring ---------------------------------------------------------------------------------

@@ -25,12 +25,36 @@ The model, per session with ``n`` people present and ``T`` teams:
   ones are minimised (weight rounded to tenths), hard ones bounded. This is a proxy of
   teamkit's squared penalty on the means: the checker scores the plan exactly.
 
-Other constraint kinds, and soft Spread/Balance/Hierarchy, are not modelled:
-:func:`solve_plain` then returns status ``"unsupported"`` without solving.
+Across sessions (MeetAtMost, AvoidRepeats), the pairwise model:
+
+- ``same[i, j, k]``: one Boolean per pair of people present in session ``k``, for every
+  session some such constraint counts, with the clause ``x[i, t] and x[j, t] -> same[i, j, k]``
+  (``not x[i, t] or not x[j, t] or same[i, j, k]``) for every team ``t``. Only this direction
+  is needed: every use of ``same`` below bounds it from above or minimises it, so a pair that
+  shares a team is always counted. A feasible (not optimal) solution may still set ``same``
+  for a pair that did not meet; the checker counts the real meetings of the plan.
+- ``meetings[i, j] = sum_k same[i, j, k]`` over the sessions the constraint counts;
+- MeetAtMost hard: ``meetings <= times`` (an at-most-one over the sessions for
+  ``times=1``); soft: an integer ``excess >= meetings - times``, ``excess >= 0``, minimised;
+- AvoidRepeats: ``penalty >= f(a) + (f(a+1) - f(a)) * (meetings - a)`` for ``a = 1 ...
+  m - 1``, with ``f(m) = max(0, m - 1) ** power`` and ``m`` the sessions the pair can meet in,
+  and ``penalty >= 0``, minimised; a line equal to the previous one is left out. ``f`` is
+  convex, so the minimised penalty is exactly ``f(meetings)`` at every whole number of
+  meetings; for ``power=1`` there is the single line ``penalty >= meetings - 1``. Linear
+  inequalities go straight into CP-SAT's linear propagation and LP relaxation, where a table
+  (``add_element``) or a product (``add_multiplication_equality``) would first be expanded
+  or relaxed more loosely;
+- weights are rounded to tenths, as for NumericBalance.
+
+A session that keeps the previous session's teams (``keep_teams``), Reach, other constraint
+kinds, and soft Spread/Balance/Hierarchy are not modelled: :func:`solve_plain` then returns
+status ``"unsupported"`` without solving.
 
 Memory: the model needs ``n x T`` Booleans per session (about ``n^2 / 10`` for teams of 10)
-and a hierarchy clause per pair and team. Above :data:`MAX_BOOLEANS` it is not built at all
-and :func:`solve_plain` returns ``(None, "too large", 0.0)``.
+and a hierarchy clause per pair and team; with meetings, ``n (n - 1) / 2`` ``same`` Booleans
+and ``n (n - 1) / 2 x T`` clauses per counted session, which grows as ``n^3``.
+:func:`count_booleans` adds all three up; above :data:`MAX_BOOLEANS` the model is not built
+at all and :func:`solve_plain` returns ``(None, "too large", 0.0)``.
 """
 
 from __future__ import annotations
@@ -41,12 +65,24 @@ from collections import defaultdict
 import numpy as np
 from ortools.sat.python import cp_model
 
-from teamkit.constraints import Balance, Hierarchy, NumericBalance, Spread, fair_share_bounds
+from teamkit.constraints import (
+    AvoidRepeats,
+    Balance,
+    Constraint,
+    Hierarchy,
+    MeetAtMost,
+    NumericBalance,
+    Spread,
+    fair_share_bounds,
+)
 from teamkit.model import ProblemData, is_missing
 from teamkit.plan import Plan
 
-#: The plain model is refused above this many x[i, t] Booleans (about 30 million: CP-SAT's
-#: copies of such a model, its presolve and two workers would not fit in 24 GiB).
+#: The plain model is refused above this many units (x[i, t] Booleans, plus same[i, j, k]
+#: Booleans and their per-team clauses when meetings are counted; see count_booleans):
+#: about 30 million, since CP-SAT's copies of such a model, its presolve and two workers
+#: would not fit in 24 GiB. (Measured with meetings: 16.5 million units, Social Golfer
+#: 60-5-6, peak at about 7.3 GiB with one worker.)
 MAX_BOOLEANS = 30_000_000
 
 #: The solver always gets at least this share of the time limit, even when building the
@@ -84,25 +120,51 @@ def fixed_sizes(ranges: tuple[tuple[int, int], ...], present: int) -> list[int]:
     return sizes
 
 
+def meeting_constraints(problem: ProblemData) -> list[Constraint]:
+    """The constraints that count meetings across sessions and that the plain model handles."""
+    return [c for c in problem.constraints if isinstance(c, (MeetAtMost, AvoidRepeats))]
+
+
+def meeting_sessions(problem: ProblemData) -> list[int]:
+    """The sessions in which at least one meeting constraint counts meetings: the plain model
+    needs ``same[i, j, k]`` literals for these."""
+    meet = meeting_constraints(problem)
+    return [k for k, s in enumerate(problem.sessions) if any(c.applies_to(s.id) for c in meet)]
+
+
 def count_booleans(problem: ProblemData) -> int:
-    """How many ``x[i, t]`` Booleans the plain model needs (all sessions)."""
+    """The size of the plain model, counted before anything is built: the ``x[i, t]``
+    Booleans of all sessions, plus, in every session where meetings are counted, one
+    ``same[i, j, k]`` Boolean and ``T`` clauses per pair of people present (``pairs x (1 +
+    T)``). Each Boolean and each clause counts as one unit against :data:`MAX_BOOLEANS`."""
     total = 0
     for k in range(len(problem.sessions)):
         layout = problem.layout(k)
         total += len(layout.present) * layout.num_teams
+    for k in meeting_sessions(problem):
+        layout = problem.layout(k)
+        n = len(layout.present)
+        total += n * (n - 1) // 2 * (1 + layout.num_teams)
     return total
 
 
 def unsupported(problem: ProblemData) -> list[str]:
-    """The names of the constraints the plain model does not handle."""
+    """The names of the constraints the plain model does not handle, and
+    ``keep_teams(<session id>)`` for every session that keeps the previous teams."""
     out = []
     for c, name in zip(problem.constraints, problem.constraint_names()):
         if isinstance(c, (Spread, Balance, Hierarchy)) and c.hard:
             continue
-        if isinstance(c, NumericBalance):
+        if isinstance(c, (NumericBalance, MeetAtMost, AvoidRepeats)):
             continue
         out.append(name)
+    out.extend(f"keep_teams({s.id})" for s in problem.sessions if getattr(s, "keep_teams", False))
     return out
+
+
+def _weight(c: Constraint) -> int:
+    """A soft constraint's weight as an integer objective coefficient (tenths, at least 1)."""
+    return max(1, round(c.weight * 10))
 
 
 def _values(problem: ProblemData, attribute: str) -> list:
@@ -128,6 +190,7 @@ def build_model(problem: ProblemData) -> tuple[cp_model.CpModel, list[np.ndarray
     presents: list[tuple[int, ...]] = []
     objective: list = []
     value_cache: dict[str, list] = {}
+    xs: list[list[list[cp_model.IntVar]]] = []
 
     def values(attribute: str) -> list:
         if attribute not in value_cache:
@@ -193,10 +256,72 @@ def build_model(problem: ProblemData) -> tuple[cp_model.CpModel, list[np.ndarray
                     excess = model.new_int_var(0, top * sizes[t] + abs(target), "")
                     model.add(excess >= team_sum - target - allowed)
                     model.add(excess >= target - team_sum - allowed)
-                    objective.append(max(1, round(c.weight * 10)) * excess)
+                    objective.append(_weight(c) * excess)
+        xs.append(x)
+
+    objective.extend(_add_meetings(model, problem, xs, presents))
     if objective:
         model.minimize(cp_model.LinearExpr.sum(objective))
     return model, x_index, presents
+
+
+def _add_meetings(
+    model: cp_model.CpModel,
+    problem: ProblemData,
+    xs: list[list[list[cp_model.IntVar]]],
+    presents: list[tuple[int, ...]],
+) -> list:
+    """Adds the ``same`` literals and the MeetAtMost / AvoidRepeats constraints (see the
+    module docstring) and returns the objective terms of the soft ones."""
+    meet = meeting_constraints(problem)
+    if not meet:
+        return []
+    # pair (i, j) of participant indices, i < j -> [(session, same literal), ...]
+    pair_lits: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for k in meeting_sessions(problem):
+        x, present = xs[k], presents[k]
+        negated = [[~v for v in row] for row in x]
+        for a in range(len(present)):
+            for b in range(a + 1, len(present)):
+                same = model.new_bool_var("")
+                for na, nb in zip(negated[a], negated[b]):
+                    model.add_bool_or([na, nb, same])
+                pair_lits[(present[a], present[b])].append((k, same))
+
+    objective: list = []
+    ids = [s.id for s in problem.sessions]
+    for c in meet:
+        counted = {k for k in range(len(ids)) if c.applies_to(ids[k])}
+        for lits in pair_lits.values():
+            cells = [lit for k, lit in lits if k in counted]
+            m = len(cells)
+            if isinstance(c, MeetAtMost):
+                if m <= c.times:
+                    continue  # the pair cannot meet too often
+                meetings = cp_model.LinearExpr.sum(cells)
+                if c.hard:
+                    if c.times == 1:
+                        model.add_at_most_one(cells)
+                    else:
+                        model.add(meetings <= c.times)
+                    continue
+                excess = model.new_int_var(0, m - c.times, "")
+                model.add(excess >= meetings - c.times)
+                objective.append(_weight(c) * excess)
+            else:  # AvoidRepeats
+                if m <= 1:
+                    continue
+                meetings = cp_model.LinearExpr.sum(cells)
+                f = [max(0, a - 1) ** c.power for a in range(m + 1)]
+                penalty = model.new_int_var(0, f[m], "")
+                slope = 0
+                for a in range(1, m):
+                    if f[a + 1] - f[a] == slope:
+                        continue  # the same line as the previous piece (every piece for power 1)
+                    slope = f[a + 1] - f[a]
+                    model.add(penalty >= f[a] + slope * (meetings - a))
+                objective.append(_weight(c) * penalty)
+    return objective
 
 
 def solve_plain(
@@ -209,7 +334,7 @@ def solve_plain(
     cover building, solving and decoding. Status names are CP-SAT's in lower case
     (``optimal``, ``feasible``, ``infeasible``, ``unknown``), or ``"too large"`` (over
     :data:`MAX_BOOLEANS`, nothing built) or ``"unsupported"`` (a constraint kind the plain
-    model lacks).
+    model lacks, or a session with ``keep_teams``).
     """
     if count_booleans(problem) > MAX_BOOLEANS:
         return None, "too large", 0.0

@@ -1,5 +1,6 @@
 """Smoke tests of the benchmarks in benchmarks/: they run, print what they promise, and
-teamkit's plan passes the checker on a small roster."""
+teamkit's plan passes the checker on a small roster and on small Social Golfer instances;
+plus unit tests of the plain CP-SAT baseline's meeting model and of the lower bounds."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ if BENCHMARKS not in sys.path:
     sys.path.insert(0, BENCHMARKS)
 
 import common  # noqa: E402
+import numpy as np  # noqa: E402
 import plain_cpsat  # noqa: E402
+import pytest  # noqa: E402
+import scale  # noqa: E402
+import sgp  # noqa: E402
+from ortools.sat.python import cp_model  # noqa: E402
+
+import teamkit  # noqa: E402
 
 REQUIRED = {
     "instance",
@@ -31,9 +39,24 @@ REQUIRED = {
 }
 
 
-def test_scale_json_lines() -> None:
+SGP_REQUIRED = {
+    "instance",
+    "seed",
+    "time_limit",
+    "objective",
+    "seconds",
+    "verified",
+    "repeats",
+    "lower_bound",
+    "solver",
+    "status",
+}
+
+
+def _json_records(script: str, *args: str) -> tuple[list[dict], str]:
+    """Runs ``benchmarks/<script> *args`` and returns its JSON lines and its stderr."""
     proc = subprocess.run(
-        [sys.executable, os.path.join(BENCHMARKS, "scale.py"), "--n", "100", "--time-limit", "3", "--json"],
+        [sys.executable, os.path.join(BENCHMARKS, script), *args],
         cwd=ROOT,
         capture_output=True,
         check=False,
@@ -41,8 +64,35 @@ def test_scale_json_lines() -> None:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
-    records = [json.loads(line) for line in lines]
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()], proc.stderr
+
+
+def _sgp(g: int, s: int, w: int, *constraints: teamkit.Constraint) -> teamkit.ProblemData:
+    """A Social Golfer layout (``g`` teams of exactly ``s``, ``w`` rounds) with the given rules."""
+    m = teamkit.Model()
+    for i in range(g * s):
+        m.add_participant(f"p{i + 1}")
+    for k in range(w):
+        m.add_session(f"r{k + 1}", team_size=s, remainder="exact")
+    for c in constraints:
+        m.add_constraint(c)
+    return m.data()
+
+
+def _meeting_counts(problem: teamkit.ProblemData, plan: teamkit.Plan) -> dict[tuple[str, str], int]:
+    """How often each pair shares a team, counted straight from the plan's teams."""
+    counts: dict[tuple[str, str], int] = {}
+    for session in plan.sessions:
+        for team in session.teams:
+            members = sorted(team.members)
+            for a, first in enumerate(members):
+                for second in members[a + 1 :]:
+                    counts[(first, second)] = counts.get((first, second), 0) + 1
+    return counts
+
+
+def test_scale_json_lines() -> None:
+    records, _ = _json_records("scale.py", "--n", "100", "--time-limit", "3", "--json")
     assert [r["solver"] for r in records] == ["teamkit", "plain-cpsat"]
     for r in records:
         assert REQUIRED <= set(r), f"missing keys {REQUIRED - set(r)} in {r}"
@@ -50,6 +100,7 @@ def test_scale_json_lines() -> None:
         assert r["seed"] == 2025
         assert r["time_limit"] == 3.0
         assert r["seconds"] is not None and r["seconds"] >= 0
+        assert r["repeats"] is None and r["lower_bound"] is None  # one session: nothing to repeat
     teamkit_run, baseline_run = records
     assert teamkit_run["verified"] is True, teamkit_run
     assert teamkit_run["hard_violations"] == 0
@@ -61,6 +112,138 @@ def test_scale_json_lines() -> None:
         assert baseline_run["verified"] is True, baseline_run
 
 
+def test_scale_sessions_and_sizes() -> None:
+    records, _ = _json_records(
+        "scale.py", "--n", "100", "--sessions", "2", "--sizes", "8-10", "--time-limit", "3", "--json"
+    )
+    assert [r["solver"] for r in records] == ["teamkit", "plain-cpsat"]
+    for r in records:
+        assert r["instance"] == "roster-n100-k2-sizes8-10-seed2025"
+        assert r["sessions"] == 2
+        assert r["lower_bound"] == 0
+    teamkit_run, baseline_run = records
+    assert teamkit_run["verified"] is True, teamkit_run
+    assert teamkit_run["repeats"] == 0  # MeetAtMost(1) is hard
+    if baseline_run["status"] in {"optimal", "feasible"}:
+        assert baseline_run["verified"] is True, baseline_run
+        assert baseline_run["repeats"] == 0
+
+
+def test_sgp_json_lines() -> None:
+    records, stderr = _json_records("sgp.py", "3-3-4", "4-4-5", "--time-limit", "3", "--json")
+    assert [(r["instance"], r["solver"]) for r in records] == [
+        ("3-3-4", "teamkit"),
+        ("3-3-4", "plain-cpsat"),
+        ("4-4-5", "teamkit"),
+        ("4-4-5", "plain-cpsat"),
+    ]
+    for r in records:
+        assert SGP_REQUIRED <= set(r), f"missing keys {SGP_REQUIRED - set(r)} in {r}"
+        assert r["seed"] == 0 and r["time_limit"] == 3.0
+        assert r["seconds"] is not None and r["seconds"] >= 0
+        assert r["lower_bound"] == 0  # both fit within the bound on rounds
+        if r["solver"] == "teamkit" or r["status"] in {"optimal", "feasible"}:
+            assert r["verified"] is True, (r, stderr)
+            assert r["repeats"] is not None and r["repeats"] >= r["lower_bound"], (r, stderr)
+            assert r["objective"] == r["repeats"]  # AvoidRepeats(power=1), weight 1
+    assert [r["repeats"] for r in records if r["solver"] == "teamkit"] == [0, 0]
+    assert records[2]["best_known"] == 5  # 4-4-5 is listed, 3-3-4 is not
+    assert records[0]["best_known"] is None
+
+
+def test_plain_sgp_334() -> None:
+    """The baseline alone on 9 people in 3 groups of 3 for 4 rounds: a schedule where
+    nobody meets twice exists, and the plain model finds it and proves it optimal."""
+    problem = sgp.sgp_problem(3, 3, 4)
+    plan, status, _ = plain_cpsat.solve_plain(problem, time_limit=10.0, seed=0, workers=1)
+    assert status == "optimal" and plan is not None
+    assert [s.session for s in plan.sessions] == ["r1", "r2", "r3", "r4"]
+    for session in plan.sessions:
+        assert [len(t.members) for t in session.teams] == [3, 3, 3]
+        assert sorted(m for t in session.teams for m in t.members) == sorted(f"p{i}" for i in range(1, 10))
+    counts = _meeting_counts(problem, plan)
+    assert len(counts) == 36 and set(counts.values()) == {1}  # every pair meets exactly once
+    report = teamkit.check(problem, plan)
+    assert report.feasible and report.objective == 0
+    assert report.meetings.repeated_pairs == 0 and report.meetings.max_meetings == 1
+    assert dict(report.meetings.distinct_met) == {f"p{i}": 8 for i in range(1, 10)}
+    assert dict(report.meetings.new_contacts) == {"r1": 9, "r2": 9, "r3": 9, "r4": 9}
+
+
+def test_plain_meet_at_most_hard() -> None:
+    ok = _sgp(3, 3, 4, teamkit.MeetAtMost(1))
+    plan, status, _ = plain_cpsat.solve_plain(ok, time_limit=10.0, seed=0, workers=1)
+    assert status in {"optimal", "feasible"} and plan is not None
+    assert max(_meeting_counts(ok, plan).values()) == 1
+    assert teamkit.check(ok, plan).feasible
+    # A fifth round needs 10 partners per person out of 8: impossible, and proved so.
+    too_many = _sgp(3, 3, 5, teamkit.MeetAtMost(1))
+    assert plain_cpsat.solve_plain(too_many, time_limit=10.0, seed=0, workers=1)[:2] == (None, "infeasible")
+
+
+def test_plain_meeting_penalties_match_checker() -> None:
+    """The plain model's penalties are exact: with the teams fixed (two pairs meeting in all
+    three rounds), CP-SAT's minimum is ten times the checker's objective (weights in tenths)."""
+    problem = _sgp(2, 2, 3, teamkit.AvoidRepeats(power=2, weight=1.5), teamkit.MeetAtMost(1, hard=False, weight=2.0))
+    model, x_index, _ = plain_cpsat.build_model(problem)
+    for index in x_index:  # p1, p2 in team 1 and p3, p4 in team 2 in every round
+        for i, row in enumerate(index):
+            for t, var in enumerate(row):
+                model.add(model.get_bool_var_from_proto_index(int(var)) == int(t == i // 2))
+    solver = cp_model.CpSolver()
+    assert solver.solve(model) == cp_model.OPTIMAL
+    plan = teamkit.Plan.from_assignment(problem, np.array([[0, 0, 1, 1]] * 3))
+    report = teamkit.check(problem, plan)
+    # two pairs meeting 3 times: AvoidRepeats 2 * (3 - 1) ** 2 = 8, MeetAtMost 2 * (3 - 1) = 4
+    assert report.objective == pytest.approx(1.5 * 8 + 2.0 * 4)
+    assert solver.objective_value == pytest.approx(10 * report.objective)
+
+
+def test_plain_unsupported_and_count() -> None:
+    problem = _sgp(3, 3, 4, teamkit.AvoidRepeats(power=1))
+    # x: 9 people x 3 teams x 4 rounds; same: 36 pairs x 4 rounds, each with 3 clauses
+    assert plain_cpsat.count_booleans(problem) == 9 * 3 * 4 + 36 * 4 * (1 + 3)
+    assert plain_cpsat.count_booleans(_sgp(3, 3, 4)) == 9 * 3 * 4
+    assert plain_cpsat.unsupported(problem) == []
+    m = teamkit.Model()
+    for i in range(6):
+        m.add_participant(f"p{i + 1}", attributes={"unit": "ab"[i % 2]})
+    m.add_session("r1", team_size=3)
+    m.add_session("r2", team_size=3, keep_teams=True)
+    m.add_constraint(teamkit.Reach("unit", 2))
+    assert plain_cpsat.solve_plain(m.data(), time_limit=1.0)[1] == "unsupported"
+    assert plain_cpsat.unsupported(m.data()) == ["reach(unit>=2)", "keep_teams(r2)"]
+
+
+@pytest.mark.parametrize("gsw", [(3, 3, 4), (3, 3, 5), (5, 3, 8), (8, 4, 11), (10, 10, 3), (2, 5, 4)])
+def test_counting_bounds_agree(gsw: tuple[int, int, int]) -> None:
+    """sgp.py's closed form and scale.py's bound on any problem give the same number on
+    Social Golfer layouts."""
+    assert scale.repeat_lower_bound(_sgp(*gsw)) == sgp.counting_bound(*gsw)
+
+
+def test_counting_bound_values() -> None:
+    assert sgp.counting_bound(3, 3, 4) == 0
+    assert sgp.counting_bound(3, 3, 5) == 9  # 9 people, 2 slots too many each
+    assert sgp.counting_bound(8, 4, 11) == 32  # 32 people, 33 slots each for 31 partners
+    assert scale.repeat_lower_bound(common.roster_problem(100)) is None
+    assert scale.fewest_meetings(((10, 11),) * 30, 305) == 5 * 55 + 25 * 45
+    assert scale.fewest_meetings(((2, 3), (4, 6)), 8) == 3 + 10
+
+
+def test_sgp_instance_list() -> None:
+    rows = sgp.read_instances()
+    assert len(rows) == 14
+    assert (rows[0]["g"], rows[0]["s"], rows[0]["w"], rows[0]["best_known"]) == (4, 4, 5, 5)
+    for row in rows:
+        assert row["bound"] == (row["g"] * row["s"] - 1) // (row["s"] - 1)
+        assert sgp.counting_bound(row["g"], row["s"], row["w"]) == 0  # every w is within the bound
+    assert sgp.best_known_rounds(rows, 8, 4) == 10 and sgp.best_known_rounds(rows, 24, 5) is None
+    assert sgp.parse_instance("8-4-10") == (8, 4, 10)
+    with pytest.raises(ValueError):
+        sgp.parse_instance("8-4")
+
+
 def test_roster_problem_layout() -> None:
     problem = common.roster_problem(305, seed=7, sessions=2)
     assert problem.num_participants == 305
@@ -70,7 +253,21 @@ def test_roster_problem_layout() -> None:
     ages = [p.get("age") for p in problem.participants]
     assert all(isinstance(a, int) for a in ages)
     assert all(p.get("district") is None or p.get("district") != "" for p in problem.participants)
-    assert [c.hard for c in problem.constraints] == [True, True, True, True, True, False]
+    assert [c.hard for c in problem.constraints] == [True, True, True, True, True, False, True]
+    assert isinstance(problem.constraints[-1], teamkit.MeetAtMost) and problem.constraints[-1].times == 1
+    one = common.roster_problem(305, seed=7)
+    assert [c.hard for c in one.constraints] == [True, True, True, True, True, False]
+    assert one.name == "roster-n305-k1-t10-seed7"
+
+
+def test_roster_problem_sizes() -> None:
+    problem = common.roster_problem(305, seed=7, sessions=2, sizes=(8, 10))
+    assert problem.name == "roster-n305-k2-sizes8-10-seed7"
+    layout = problem.layout(1)
+    assert layout.num_teams == round(305 / 9) == 34 and set(layout.sizes) == {(8, 10)}
+    assert common.parse_sizes("8-10") == (8, 10)
+    with pytest.raises(ValueError):
+        common.parse_sizes("10-8")
 
 
 def test_plain_size_guard_and_fixed_sizes(monkeypatch) -> None:
