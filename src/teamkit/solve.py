@@ -27,7 +27,7 @@ import attrs
 import numpy as np
 
 from teamkit.constraints import AvoidRepeats, MeetAtMost, Pin, Together
-from teamkit.engine import golfer
+from teamkit.engine import constructions, golfer
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import (
     Meetings,
@@ -216,10 +216,6 @@ def _construction_start(problem: ProblemData) -> dict[int, np.ndarray]:
     if any(low != high or low != sizes[0][0] for low, high in sizes):
         return {}
     groups, size = len(sizes), sizes[0][0]
-    try:  # TEMPORARY until the constructions module lands
-        from teamkit.engine import constructions
-    except ImportError:
-        return {}
     rounds = min(len(problem.sessions), constructions.max_rounds(groups, size))
     if rounds < 2:
         return {}
@@ -427,7 +423,7 @@ def _event_tabu(problem: ProblemData, assignment: np.ndarray, seed: int, deadlin
     searches = [LocalSearch(compile_session(problem, k), assignment[k, present[k]], rng) for k in range(S)]
     rules = [c for c in problem.constraints if isinstance(c, (MeetAtMost, AvoidRepeats))]
     tabu = golfer.EventTabu(assignment, present, searches, golfer.MeetingCost(rules, S), rng)
-    tabu.run(max_iterations=200 * n + 20000, deadline=deadline, bound=bound)
+    tabu.run(max_iterations=2000 * n + 200000, deadline=deadline, bound=bound)
 
 
 def _weight(problem: ProblemData, name: str) -> float:
