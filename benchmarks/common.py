@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import multiprocessing
@@ -139,6 +140,18 @@ def repeated_pairs(report: teamkit.CheckReport | None) -> int | None:
     not count meetings."""
     meetings = getattr(report, "meetings", None)
     return None if meetings is None else meetings.repeated_pairs
+
+
+def add_run_options(ap: argparse.ArgumentParser) -> None:
+    """The options every benchmark script shares: the baseline on or off, JSON lines, and
+    running in this process."""
+    ap.add_argument(
+        "--baseline", action=argparse.BooleanOptionalAction, default=True, help="also run the plain CP-SAT model"
+    )
+    ap.add_argument("--json", action="store_true", help="one JSON object per run instead of the table")
+    ap.add_argument(
+        "--in-process", action="store_true", help="run in this process (no subprocess; peak MiB only grows)"
+    )
 
 
 # -- measuring ---------------------------------------------------------------------------------

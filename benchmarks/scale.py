@@ -187,13 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per solve, for both solvers")
     ap.add_argument("--seed", type=int, default=2025, help="roster seed, also passed to both solvers")
     ap.add_argument("--workers", type=int, default=2, help="CP-SAT workers, for both solvers (default 2)")
-    ap.add_argument(
-        "--baseline", action=argparse.BooleanOptionalAction, default=True, help="also run the plain CP-SAT model"
-    )
-    ap.add_argument("--json", action="store_true", help="one JSON object per run instead of the table")
-    ap.add_argument(
-        "--in-process", action="store_true", help="run in this process (no subprocess; peak MiB only grows)"
-    )
+    common.add_run_options(ap)
     args = ap.parse_args(argv)
     if any(n < 90 for n in args.n):
         ap.error("every --n must be at least 90 (the roster generator's minimum)")

@@ -237,13 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "a value given here applies to every instance)",
     )
     ap.add_argument("--seeds", type=int, default=1, metavar="K", help="run seeds 0 ... K-1 (default 1: seed 0)")
-    ap.add_argument(
-        "--baseline", action=argparse.BooleanOptionalAction, default=True, help="also run the plain CP-SAT model"
-    )
-    ap.add_argument("--json", action="store_true", help="one JSON object per run instead of the table")
-    ap.add_argument(
-        "--in-process", action="store_true", help="run in this process (no subprocess; peak MiB only grows)"
-    )
+    common.add_run_options(ap)
     args = ap.parse_args(argv)
     if args.time_limit is not None and args.time_limit <= 0:
         ap.error("--time-limit must be positive")

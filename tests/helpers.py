@@ -27,3 +27,29 @@ def solve_and_check(problem: tk.ProblemData, **options) -> tuple[tk.Result, tk.C
         assert result.objective is not None
         assert abs(result.objective - report.objective) <= 1e-6 * max(1.0, abs(report.objective))
     return result, report
+
+
+def golfers(groups: int, size: int, rounds: int, *rules: tk.Constraint) -> tk.ProblemData:
+    """The Social Golfer Problem's layout: groups x size people ``p01``..., ``rounds``
+    sessions ``r1``... of teams of exactly ``size``, and the given rules."""
+    m = tk.Model(name=f"{groups}-{size}-{rounds}")
+    for i in range(groups * size):
+        m.add_participant(f"p{i + 1:02d}")
+    for r in range(rounds):
+        m.add_session(f"r{r + 1}", team_size=size, remainder="exact")
+    for c in rules:
+        m.add_constraint(c)
+    return m.data()
+
+
+def pair_meetings(plan: tk.Plan) -> dict[tuple[str, str], int]:
+    """How often each pair shares a team, counted here straight from the plan's teams (every
+    session its own block)."""
+    counts: dict[tuple[str, str], int] = {}
+    for session in plan.sessions:
+        for team in session.teams:
+            members = sorted(team.members)
+            for a, first in enumerate(members):
+                for second in members[a + 1 :]:
+                    counts[first, second] = counts.get((first, second), 0) + 1
+    return counts

@@ -7,20 +7,26 @@ from hypothesis import strategies as st
 import teamkit as tk
 
 
+def _people(draw, n: int, units: list[str], bosses: bool) -> tk.Model:
+    """A model with ``n`` participants ``p0``... with a unit, a gender, an age and (with
+    ``bosses``) a superior among the people before them, or none."""
+    m = tk.Model()
+    for i in range(n):
+        attributes = {
+            "unit": draw(st.sampled_from(units)),
+            "g": draw(st.sampled_from(["F", "M"])),
+            "age": draw(st.integers(20, 60)),
+        }
+        if bosses:
+            attributes["boss"] = "" if i == 0 else draw(st.sampled_from(["", f"p{draw(st.integers(0, i - 1))}"]))
+        m.add_participant(f"p{i}", attributes=attributes)
+    return m
+
+
 @st.composite
 def problems(draw, min_people: int = 4, max_people: int = 12) -> tk.ProblemData:
     n = draw(st.integers(min_people, max_people))
-    m = tk.Model()
-    for i in range(n):
-        m.add_participant(
-            f"p{i}",
-            attributes={
-                "unit": draw(st.sampled_from(["a", "b", "c", "d"])),
-                "g": draw(st.sampled_from(["F", "M"])),
-                "age": draw(st.integers(20, 60)),
-                "boss": "" if i == 0 else draw(st.sampled_from(["", f"p{draw(st.integers(0, i - 1))}"])),
-            },
-        )
+    m = _people(draw, n, ["a", "b", "c", "d"], bosses=True)
     size = draw(st.integers(2, max(2, n // 2)))
     m.add_session("s1", team_size=size, remainder=draw(st.sampled_from(["larger", "smaller"])))
     hard = st.booleans()
@@ -48,16 +54,7 @@ def events(draw, min_people: int = 6, max_people: int = 14) -> tk.ProblemData:
     """Events of 2 to 4 sessions: sessions with their own sizes, absences, kept teams, and the
     across-session rules on top of some one-session rules."""
     n = draw(st.integers(min_people, max_people))
-    m = tk.Model()
-    for i in range(n):
-        m.add_participant(
-            f"p{i}",
-            attributes={
-                "unit": draw(st.sampled_from(["a", "b", "c", "d", "e"])),
-                "g": draw(st.sampled_from(["F", "M"])),
-                "age": draw(st.integers(20, 60)),
-            },
-        )
+    m = _people(draw, n, ["a", "b", "c", "d", "e"], bosses=False)
     sessions = draw(st.integers(2, 4))
     for k in range(sessions):
         keep = k > 0 and draw(st.booleans()) and draw(st.booleans())  # about one in four

@@ -24,6 +24,8 @@ from ortools.sat.python import cp_model  # noqa: E402
 
 import teamkit  # noqa: E402
 
+from .helpers import golfers, pair_meetings  # noqa: E402
+
 REQUIRED = {
     "instance",
     "seed",
@@ -39,18 +41,7 @@ REQUIRED = {
 }
 
 
-SGP_REQUIRED = {
-    "instance",
-    "seed",
-    "time_limit",
-    "objective",
-    "seconds",
-    "verified",
-    "repeats",
-    "lower_bound",
-    "solver",
-    "status",
-}
+SGP_REQUIRED = (REQUIRED - {"hard_violations", "age_range", "peak_mib"}) | {"repeats", "lower_bound"}
 
 
 def _json_records(script: str, *args: str) -> tuple[list[dict], str]:
@@ -65,30 +56,6 @@ def _json_records(script: str, *args: str) -> tuple[list[dict], str]:
     )
     assert proc.returncode == 0, proc.stderr
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()], proc.stderr
-
-
-def _sgp(g: int, s: int, w: int, *constraints: teamkit.Constraint) -> teamkit.ProblemData:
-    """A Social Golfer layout (``g`` teams of exactly ``s``, ``w`` rounds) with the given rules."""
-    m = teamkit.Model()
-    for i in range(g * s):
-        m.add_participant(f"p{i + 1}")
-    for k in range(w):
-        m.add_session(f"r{k + 1}", team_size=s, remainder="exact")
-    for c in constraints:
-        m.add_constraint(c)
-    return m.data()
-
-
-def _meeting_counts(problem: teamkit.ProblemData, plan: teamkit.Plan) -> dict[tuple[str, str], int]:
-    """How often each pair shares a team, counted straight from the plan's teams."""
-    counts: dict[tuple[str, str], int] = {}
-    for session in plan.sessions:
-        for team in session.teams:
-            members = sorted(team.members)
-            for a, first in enumerate(members):
-                for second in members[a + 1 :]:
-                    counts[(first, second)] = counts.get((first, second), 0) + 1
-    return counts
 
 
 def test_scale_json_lines() -> None:
@@ -161,7 +128,7 @@ def test_plain_sgp_334() -> None:
     for session in plan.sessions:
         assert [len(t.members) for t in session.teams] == [3, 3, 3]
         assert sorted(m for t in session.teams for m in t.members) == sorted(f"p{i}" for i in range(1, 10))
-    counts = _meeting_counts(problem, plan)
+    counts = pair_meetings(plan)
     assert len(counts) == 36 and set(counts.values()) == {1}  # every pair meets exactly once
     report = teamkit.check(problem, plan)
     assert report.feasible and report.objective == 0
@@ -171,20 +138,20 @@ def test_plain_sgp_334() -> None:
 
 
 def test_plain_meet_at_most_hard() -> None:
-    ok = _sgp(3, 3, 4, teamkit.MeetAtMost(1))
+    ok = golfers(3, 3, 4, teamkit.MeetAtMost(1))
     plan, status, _ = plain_cpsat.solve_plain(ok, time_limit=10.0, seed=0, workers=1)
     assert status in {"optimal", "feasible"} and plan is not None
-    assert max(_meeting_counts(ok, plan).values()) == 1
+    assert max(pair_meetings(plan).values()) == 1
     assert teamkit.check(ok, plan).feasible
     # A fifth round needs 10 partners per person out of 8: impossible, and proved so.
-    too_many = _sgp(3, 3, 5, teamkit.MeetAtMost(1))
+    too_many = golfers(3, 3, 5, teamkit.MeetAtMost(1))
     assert plain_cpsat.solve_plain(too_many, time_limit=10.0, seed=0, workers=1)[:2] == (None, "infeasible")
 
 
 def test_plain_meeting_penalties_match_checker() -> None:
     """The plain model's penalties are exact: with the teams fixed (two pairs meeting in all
     three rounds), CP-SAT's minimum is ten times the checker's objective (weights in tenths)."""
-    problem = _sgp(2, 2, 3, teamkit.AvoidRepeats(power=2, weight=1.5), teamkit.MeetAtMost(1, hard=False, weight=2.0))
+    problem = golfers(2, 2, 3, teamkit.AvoidRepeats(power=2, weight=1.5), teamkit.MeetAtMost(1, hard=False, weight=2.0))
     model, x_index, _ = plain_cpsat.build_model(problem)
     for index in x_index:  # p1, p2 in team 1 and p3, p4 in team 2 in every round
         for i, row in enumerate(index):
@@ -200,10 +167,10 @@ def test_plain_meeting_penalties_match_checker() -> None:
 
 
 def test_plain_unsupported_and_count() -> None:
-    problem = _sgp(3, 3, 4, teamkit.AvoidRepeats(power=1))
+    problem = golfers(3, 3, 4, teamkit.AvoidRepeats(power=1))
     # x: 9 people x 3 teams x 4 rounds; same: 36 pairs x 4 rounds, each with 3 clauses
     assert plain_cpsat.count_booleans(problem) == 9 * 3 * 4 + 36 * 4 * (1 + 3)
-    assert plain_cpsat.count_booleans(_sgp(3, 3, 4)) == 9 * 3 * 4
+    assert plain_cpsat.count_booleans(golfers(3, 3, 4)) == 9 * 3 * 4
     assert plain_cpsat.unsupported(problem) == []
     m = teamkit.Model()
     for i in range(6):
@@ -219,7 +186,7 @@ def test_plain_unsupported_and_count() -> None:
 def test_counting_bounds_agree(gsw: tuple[int, int, int]) -> None:
     """sgp.py's closed form and scale.py's bound on any problem give the same number on
     Social Golfer layouts."""
-    assert scale.repeat_lower_bound(_sgp(*gsw)) == sgp.counting_bound(*gsw)
+    assert scale.repeat_lower_bound(golfers(*gsw)) == sgp.counting_bound(*gsw)
 
 
 def test_counting_bound_values() -> None:

@@ -1,23 +1,22 @@
-"""Hypothesis: random small problems; every plan the solver returns passes the checker, and the
-engine's objective equals the checker's."""
+"""Hypothesis: random small problems and events; every plan the solver returns passes the
+checker, and the engine's objective (and repeat count) equals the checker's."""
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 import teamkit as tk
 
 from .strategies import events, problems
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
-def test_every_solved_plan_passes_the_checker(problem):
+def solve_and_verify(problem: tk.ProblemData) -> tuple[tk.Result, tk.CheckReport | None]:
+    """Solves; an infeasible answer must come with an explanation and no plan, any other must
+    agree with the independent checker."""
     result = tk.solve(problem, time_limit=5, seed=0)
     if result.status is tk.Status.INFEASIBLE:
         assert result.plan is None and result.explanation
-        return
+        return result, None
     assert result.plan is not None
     report = tk.check(problem, result.plan)
     if result.feasible:
@@ -25,6 +24,13 @@ def test_every_solved_plan_passes_the_checker(problem):
         assert abs(result.objective - report.objective) <= 1e-6 * max(1.0, abs(report.objective))
     else:
         assert report.hard_violations > 0
+    return result, report
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_every_solved_plan_passes_the_checker(problem):
+    solve_and_verify(problem)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -32,17 +38,7 @@ def test_every_solved_plan_passes_the_checker(problem):
 def test_every_solved_event_passes_the_checker(problem):
     """Across-session rules, kept teams and absences: the engine's plan, its objective, its
     repeat count and its lower bound agree with the checker."""
-    result = tk.solve(problem, time_limit=5, seed=0)
-    if result.status is tk.Status.INFEASIBLE:
-        assert result.plan is None and result.explanation
-        return
-    assert result.plan is not None
-    report = tk.check(problem, result.plan)
-    if result.feasible:
-        assert report.feasible, report.summary()
-        assert abs(result.objective - report.objective) <= 1e-6 * max(1.0, abs(report.objective))
-    else:
-        assert report.hard_violations > 0
-    if result.repeats is not None:
+    result, report = solve_and_verify(problem)
+    if report is not None and result.repeats is not None:
         assert result.repeats == report.meetings.repeated_pairs
         assert result.repeat_bound <= result.repeats

@@ -338,7 +338,7 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                 )
             )
 
-    blocks = _blocks(problem)
+    blocks = problem.blocks()
     for c, name in pairs:
         if c.across_sessions:
             penalties[name] = _across(c, name, problem, assignment, blocks, ids, values, violations)
@@ -362,18 +362,6 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
 
 
 # -- across sessions ---------------------------------------------------------------------------
-def _blocks(problem: ProblemData) -> list[list[int]]:
-    """Session indices in blocks: a session starts a new block unless it keeps the teams of
-    the previous one."""
-    blocks: list[list[int]] = []
-    for k, session in enumerate(problem.sessions):
-        if session.keep_teams and blocks:
-            blocks[-1].append(k)
-        else:
-            blocks.append([k])
-    return blocks
-
-
 def _session_pairs(problem: ProblemData, k: int, assignment: np.ndarray) -> set[tuple[int, int]]:
     """Pairs (i < j) who attend session k and share a team in it."""
     teams: dict[int, list[int]] = {}

@@ -264,11 +264,7 @@ class ProblemData:
         return participant_id in self._index
 
     def session_index(self, session_id: str) -> int:
-        for k, session in enumerate(self.sessions):
-            if session.id == session_id:
-                return k
-        known = [s.id for s in self.sessions]
-        raise ModelError(f"unknown session {session_id!r}{did_you_mean(session_id, known)}; sessions are {known}")
+        return _session_position(self.sessions, session_id)
 
     def layout(self, session: int | str) -> SessionLayout:
         """Who attends session ``session`` (index or id) and the size range of its teams."""
@@ -500,6 +496,14 @@ class ProblemData:
                     )
 
 
+def _session_position(sessions: Iterable[Session], session_id: str) -> int:
+    """The index of ``session_id`` among ``sessions``; ``ModelError`` naming it if unknown."""
+    known = [s.id for s in sessions]
+    if session_id in known:
+        return known.index(session_id)
+    raise ModelError(f"unknown session {session_id!r}{did_you_mean(session_id, known)}; sessions are {known}")
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
@@ -591,20 +595,14 @@ class Model:
 
     def arrives(self, participant: str, session: str) -> None:
         """``participant`` arrives late, at ``session``: absent from every session before it."""
-        k = self._session_position(session)
+        k = _session_position(self._sessions, session)
         self.set_absent(participant, [s.id for s in self._sessions[:k]])
 
     def leaves(self, participant: str, session: str) -> None:
         """``participant`` leaves early, after ``session``: absent from every session after it."""
-        k = self._session_position(session)
+        k = _session_position(self._sessions, session)
         self.set_absent(participant, [s.id for s in self._sessions[k + 1 :]])
 
-    def _session_position(self, session: str) -> int:
-        for k, s in enumerate(self._sessions):
-            if s.id == session:
-                return k
-        known = [s.id for s in self._sessions]
-        raise ModelError(f"unknown session {session!r}{did_you_mean(session, known)}; sessions are {known}")
 
     def add_constraint(self, constraint: Constraint) -> Constraint:
         """Adds a constraint and returns it."""

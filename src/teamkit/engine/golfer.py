@@ -166,12 +166,14 @@ class EventTabu:
         best = self.score()
         current = best
         best_A = self.A.copy()
-        tabu = np.zeros((self.S, self.n), dtype=np.int64)
+        tabu = self.tabu = np.zeros((self.S, self.n), dtype=np.int64)
+        self.it = 0
         last_gain = 0
         patience = 400 + 20 * self.n
         if self.done(bound):
             return
         for it in range(max_iterations):
+            self.it = it
             if it % 8 == 0 and time.monotonic() > deadline:
                 break
             if it - last_gain > patience:
@@ -236,6 +238,9 @@ class EventTabu:
                 found = (int(k), int(I[x]), int(J[x]), float(dh[x]), float(ds[x]))
         return found
 
+    tabu: np.ndarray = np.zeros((0, 0), dtype=np.int64)
+    it: int = 0
+
     def _perturb(self, swaps: int) -> None:
         for _ in range(swaps):
             k = int(self.rng.integers(self.S))
@@ -245,6 +250,8 @@ class EventTabu:
             i, j = self.rng.choice(people, 2, replace=False)
             if self.A[k, i] != self.A[k, j]:
                 self.swap(k, int(i), int(j))
+                # the perturbed people stay put for a while, or the next steps undo the kick
+                self.tabu[k, [i, j]] = self.it + 10 + int(self.rng.integers(0, 10))
 
     def _restore(self, target: np.ndarray) -> None:
         """Moves every session back to ``target`` by swaps (keeps all tables consistent)."""
