@@ -422,3 +422,59 @@ def test_distances_and_distances_file_together(tmp_path):
 def test_distances_file_only_for_diversity(tmp_path):
     event = BASIC + '[[constraints]]\nkind = "spread"\nattribute = "unit"\ndistances_file = "pairs.csv"\n'
     assert "unknown key 'distances_file'" in error(tmp_path, event)
+
+
+# -- availability and several sessions ---------------------------------------------------------------
+THREE = BASIC + """
+[[sessions]]
+id = "s2"
+num_teams = 2
+
+[[sessions]]
+id = "s3"
+num_teams = 2
+keep_teams = true
+"""
+
+
+def test_availability_fills_the_absent_lists(tmp_path):
+    event = load_event(
+        make(
+            tmp_path,
+            THREE
+            + """
+[[availability]]
+participant = "P1"
+arrives = "s2"
+
+[[availability]]
+participant = "P2"
+leaves = "s1"
+absent = ["s1"]
+
+[[constraints]]
+kind = "meet_at_most"
+""",
+        )
+    )
+    assert [s.absent for s in event.problem.sessions] == [("P1", "P2"), ("P2",), ("P2",)]
+    assert event.problem.blocks() == ((0,), (1, 2))
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('participant = "P9"\nabsent = ["s1"]', "availability[1] (P9, line 17): unknown participant 'P9'"),
+        ('participant = "P1"\narrives = "s4"', "availability[1] (P1, line 17): arrives: unknown session 's4'; sessions are ['s1', 's2', 's3']"),
+        ('participant = "P1"\nleave = "s2"', "availability[1] (P1, line 17): unknown key 'leave' (did you mean 'leaves'?)"),
+        ('absent = ["s1"]', "availability[1] (line 17): missing key 'participant'"),
+    ],
+)
+def test_availability_errors_name_the_table(tmp_path, table, message):
+    text = error(tmp_path, THREE + "\n[[availability]]\n" + table + "\n")
+    assert message in text
+
+
+def test_kept_teams_need_the_same_team_count(tmp_path):
+    text = error(tmp_path, BASIC + '\n[[sessions]]\nid = "s2"\nnum_teams = 3\nkeep_teams = true\n')
+    assert "session 's2' keeps the teams of session 's1', but has 3 teams where 's1' has 2" in text
