@@ -79,6 +79,18 @@ class EventTabu:
                 self.C[np.ix_(members, members)] += 1
         np.fill_diagonal(self.C, 0)
         self.movable = [ls.movable for ls in searches]
+        # Each session's teams as a padded (teams x width) matrix, and each person's column
+        # in it, kept up to date by swaps (sizes never change).
+        self.M = [self._members_matrix(k) for k in range(S)]
+        self.col = np.zeros((S, n), dtype=np.int64)
+        for k in range(S):
+            rows, cols = np.nonzero(self.M[k] >= 0)
+            self.col[k, self.M[k][rows, cols]] = cols
+        # What one meeting less (leaving a team) or more (joining) costs a pair that has m.
+        m = np.arange(len(cost.hard) - 1)
+        self.leave = (cost.hard[np.maximum(m - 1, 0)] - cost.hard[m], cost.soft[np.maximum(m - 1, 0)] - cost.soft[m])
+        self.join = (cost.hard[m + 1] - cost.hard[m], cost.soft[m + 1] - cost.soft[m])
+        self.has_hard, self.has_soft = bool(cost.hard.any()), bool(cost.soft.any())
 
     def _teams(self, k: int) -> list[np.ndarray]:
         row = self.A[k]
@@ -115,17 +127,19 @@ class EventTabu:
             # P leaves the team `leave` (its members minus P) and joins `join` (minus other)
             ok_leave = (leave >= 0) & (leave != P[:, None])
             ok_join = (join >= 0) & (join != other[:, None])
-            m_leave = self.C[P[:, None], np.where(ok_leave, leave, 0)].astype(np.int64)
-            m_join = self.C[P[:, None], np.where(ok_join, join, 0)].astype(np.int64)
-            dh = np.where(ok_leave, self.cost.hard[np.maximum(m_leave - 1, 0)] - self.cost.hard[m_leave], 0).sum(1)
-            dh += np.where(ok_join, self.cost.hard[m_join + 1] - self.cost.hard[m_join], 0).sum(1)
-            ds = np.where(ok_leave, self.cost.soft[np.maximum(m_leave - 1, 0)] - self.cost.soft[m_leave], 0).sum(1)
-            ds += np.where(ok_join, self.cost.soft[m_join + 1] - self.cost.soft[m_join], 0).sum(1)
+            m_leave = self.C[P[:, None], np.where(ok_leave, leave, 0)]
+            m_join = self.C[P[:, None], np.where(ok_join, join, 0)]
+            dh = ds = 0.0
+            if self.has_hard:
+                dh = (self.leave[0][m_leave] * ok_leave).sum(1) + (self.join[0][m_join] * ok_join).sum(1)
+            if self.has_soft:
+                ds = (self.leave[1][m_leave] * ok_leave).sum(1) + (self.join[1][m_join] * ok_join).sum(1)
             return dh, ds
 
         h1, s1 = side(I, Xa, Xb, J)
         h2, s2 = side(J, Xb, Xa, I)
-        return h1 + h2, s1 + s2
+        zero = np.zeros(len(I))
+        return zero + h1 + h2, zero + s1 + s2
 
     def _conflicted(self, k: int, M: np.ndarray) -> np.ndarray:
         """People of session k in a pair that costs something (or in a team with a hard
@@ -152,6 +166,9 @@ class EventTabu:
         self.C[j, Xa] += 1
         self.C[Xa, j] += 1
         self.A[k, i], self.A[k, j] = b, a
+        ci, cj = self.col[k, i], self.col[k, j]
+        self.M[k][a, ci], self.M[k][b, cj] = j, i
+        self.col[k, i], self.col[k, j] = cj, ci
         self.searches[k].swap(int(self.local[k, i]), int(self.local[k, j]))
 
     # -- the search --------------------------------------------------------------------------
@@ -204,7 +221,7 @@ class EventTabu:
         found = None
         key_best = None
         for k in self.rng.permutation(self.S):
-            M = self._members_matrix(k)
+            M = self.M[k]
             conflicted = self._conflicted(k, M)
             if not len(conflicted):
                 continue
