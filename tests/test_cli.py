@@ -355,7 +355,15 @@ def test_check_json(solved):
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
     assert doc["feasible"] is True and doc["violations"] == [] and doc["hard_violations"] == 0
-    assert set(doc) >= {"objective", "penalties", "breakdown", "teams", "warnings", "event", "plan"}
+    assert set(doc) >= {"objective", "penalties", "breakdown", "teams", "warnings", "event", "plan", "meetings"}
+    # the meetings, recomputed from the plan file: 8 people in 2 teams of 4, two sessions
+    teams = [set(t.members) for s in read_plan(plan).sessions for t in s.teams]
+    again = sum(len(a & b) * (len(a & b) - 1) // 2 for a, b in zip(teams[:2], teams[2:])) + sum(
+        len(a & b) * (len(a & b) - 1) // 2 for a, b in zip(teams[:2], teams[3:1:-1])
+    )
+    assert doc["meetings"]["repeated_pairs"] == again
+    assert doc["meetings"]["new_contacts"]["s1"] == 12
+    assert doc["meetings"]["new_contacts"]["s2"] == 12 - again
 
 
 def broken_plan(tmp_path: Path) -> Path:

@@ -115,6 +115,7 @@ def _report_to_dict(report: Any) -> dict[str, Any]:
         "breakdown": jsonable(report.breakdown),
         "violations": violations,
         "teams": jsonable(getattr(report, "teams", ())),
+        "meetings": jsonable(report.meetings),
     }
 
 
