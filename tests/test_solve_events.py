@@ -253,3 +253,17 @@ def test_same_seed_same_event_plan():
     two = tk.solve(problem, time_limit=30, seed=5)
     assert one.stopped_by != "time_limit"
     assert dumps(plan_to_dict(one.plan)) == dumps(plan_to_dict(two.plan))
+
+
+@pytest.mark.parametrize("shape", ["7-7-8", "16-4-21", "8-4-9"])
+def test_shapes_with_a_construction_get_a_perfect_schedule(shape):
+    """At the counting bound (7-7-8: the affine plane of order 7; 16-4-21) or beyond what the
+    search finds in its time (8-4-9), the exact constructions give no repeat at all."""
+    groups, size, rounds = map(int, shape.split("-"))
+    problem = golfers(groups, size, rounds, tk.MeetAtMost(1))
+    result, report = solve_and_check(problem, time_limit=10)
+    assert result.feasible and report.meetings.repeated_pairs == 0
+    assert max(pair_meetings(result.plan).values()) == 1
+    # and everybody met everybody else exactly once where the bound is reached
+    if rounds * (size - 1) == groups * size - 1:
+        assert set(report.meetings.distinct_met.values()) == {groups * size - 1}

@@ -220,7 +220,8 @@ def _construction_start(problem: ProblemData) -> dict[int, np.ndarray]:
     if rounds < 2:
         return {}
     schedule = constructions.schedule(groups, size, rounds)
-    if schedule is None:
+    # Verified before use: a start that is not a perfect schedule would only mislead.
+    if schedule is None or constructions.repeated_pairs(schedule) != 0:
         return {}
     return {k: np.asarray(schedule[k], dtype=np.int64) for k in range(rounds)}
 
