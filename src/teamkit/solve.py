@@ -262,7 +262,6 @@ def _solve_event(
     # Per session: its own hard penalty and soft breakdown (across-session rules excluded).
     own_hard = np.zeros(S)
     own_soft: list[dict[str, float]] = [{} for _ in range(S)]
-    statuses: list[Status] = [Status.UNKNOWN] * S
 
     def score() -> tuple[float, float]:
         across = across_penalties(problem, meetings)
@@ -288,30 +287,18 @@ def _solve_event(
         # The first pass leaves CP-SAT to the sessions the swaps could not make feasible: the
         # all-sessions tabu and the later passes work on the rest with the whole plan in view.
         if pass_ > 0 or ls.hard > EPS:
-            outcome = cpsat.improve_session(
+            cpsat.improve_session(
                 cs, ls, deadline=session_deadline, seed=seed, workers=workers, conditional=True, effort=2.0
             )
-            statuses[k] = outcome.status
         assignment[k] = -1
         assignment[k, present] = ls.st.team
         meetings.update(k)
-        own_hard[k] = sum(t.total for t in ls.hard_terms if t.name not in across_names)
-        breakdown: dict[str, float] = {}
-        for term in ls.soft_terms:
-            if term.name not in across_names:
-                breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
-        own_soft[k] = breakdown
+        own_hard[k], own_soft[k] = _own_penalties(ls, across_names)
         report(f"pass {pass_ + 1}", session.id, ls.hard, ls.soft)
 
     def measure_session(k: int) -> None:
         """Own penalties of session k as it stands (after the tabu moved people)."""
-        present = np.asarray(problem.layout(k).present, dtype=np.int64)
-        ls = LocalSearch(compile_session(problem, k), assignment[k, present], np.random.default_rng(0))
-        own_hard[k] = ls.hard
-        breakdown: dict[str, float] = {}
-        for term in ls.soft_terms:
-            breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
-        own_soft[k] = breakdown
+        own_hard[k], own_soft[k] = _own_penalties(_scored(problem, k, assignment, pins=False), across_names)
 
     across_bound = _across_bound(problem)
     has_own_soft = any(not c.hard and not c.across_sessions for c in problem.constraints)
@@ -367,7 +354,7 @@ def _solve_event(
         meetings.update(k)
     plan = Plan.from_assignment(problem, assignment)
     # Re-score the returned plan in one place: own terms per session, across rules globally.
-    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, names, across_names, hard_across)
+    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across)
     soft_total = float(sum(breakdown.values()))
     only_across = all(name in across_names for name in breakdown)
     bound = across_bound if only_across else None
@@ -434,18 +421,34 @@ def _weight(problem: ProblemData, name: str) -> float:
     raise KeyError(name)
 
 
-def _event_breakdown(problem, assignment, meetings, names, across_names, hard_across):
-    """Hard total and soft breakdown of a whole plan, session terms and across rules."""
+def _scored(problem: ProblemData, k: int, assignment: np.ndarray, pins: bool) -> LocalSearch:
+    """Session k's own terms on its current teams (with the kept-team pins if ``pins``)."""
+    present = np.asarray(problem.layout(k).present, dtype=np.int64)
+    extra = _keep_team_pins(problem, assignment, k, present) if pins else []
+    return LocalSearch(compile_session(problem, k, extra), assignment[k, present], np.random.default_rng(0))
+
+
+def _own_penalties(ls: LocalSearch, skip: set[str]) -> tuple[float, dict[str, float]]:
+    """Hard total and weighted soft breakdown of a session's terms, leaving out ``skip``."""
+    breakdown: dict[str, float] = {}
+    for term in ls.soft_terms:
+        if term.name not in skip:
+            breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
+    return float(sum(t.total for t in ls.hard_terms if t.name not in skip)), breakdown
+
+
+def _event_breakdown(
+    problem: ProblemData, assignment: np.ndarray, meetings: Meetings, hard_across: set[str]
+) -> tuple[float, dict[str, float]]:
+    """Hard total and soft breakdown of a whole plan: each session's own terms, and the
+    across-session rules over the whole event."""
     hard = 0.0
     breakdown: dict[str, float] = {}
     for k in range(len(problem.sessions)):
-        present = np.asarray(problem.layout(k).present, dtype=np.int64)
-        extra = _keep_team_pins(problem, assignment, k, present)
-        cs = compile_session(problem, k, extra)
-        ls = LocalSearch(cs, assignment[k, present], np.random.default_rng(0))
-        hard += ls.hard
-        for term in ls.soft_terms:
-            breakdown[term.name] = breakdown.get(term.name, 0.0) + term.weight * term.total
+        own_hard, own = _own_penalties(_scored(problem, k, assignment, pins=True), set())
+        hard += own_hard
+        for name, value in own.items():
+            breakdown[name] = breakdown.get(name, 0.0) + value
     for name, value in across_penalties(problem, meetings).items():
         if name in hard_across:
             hard += value
