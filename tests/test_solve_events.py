@@ -4,6 +4,7 @@ cross-checked against it."""
 
 from __future__ import annotations
 
+import importlib
 import itertools
 
 import pytest
@@ -267,3 +268,25 @@ def test_shapes_with_a_construction_get_a_perfect_schedule(shape):
     # and everybody met everybody else exactly once where the bound is reached
     if rounds * (size - 1) == groups * size - 1:
         assert set(report.meetings.distinct_met.values()) == {groups * size - 1}
+
+
+def test_constructions_start_small_events_and_rule_free_ones(monkeypatch):
+    """The construction is the start when the event is small or has no hard rule of its own
+    per session; a large event with hard one-session rules starts from the stratified greedy
+    dealing instead (the construction knows nothing of units or balance)."""
+    solve_module = importlib.import_module("teamkit.solve")
+    golfer_module = importlib.import_module("teamkit.engine.golfer")
+
+    m = tk.Model()
+    for i in range(16):
+        m.add_participant(f"p{i:02d}", attributes={"unit": f"u{i % 4}"})
+    for r in range(5):
+        m.add_session(f"r{r + 1}", team_size=4, remainder="exact")
+    m.add_constraint(tk.MeetAtMost(1))
+    free = m.data()
+    ruled = free.replace(constraints=[*free.constraints, tk.Spread("unit")])
+    assert len(solve_module._construction_start(free)) == 5  # the affine plane of order 4
+    assert len(solve_module._construction_start(ruled)) == 5
+    monkeypatch.setattr(golfer_module, "MAX_PEOPLE", 8)
+    assert len(solve_module._construction_start(free)) == 5
+    assert solve_module._construction_start(ruled) == {}

@@ -206,6 +206,12 @@ def _construction_start(problem: ProblemData) -> dict[int, np.ndarray]:
         return {}
     if any(isinstance(c, (Pin, Together)) and c.hard for c in problem.constraints):
         return {}
+    # A construction knows nothing of the sessions' own rules: above the size the
+    # all-sessions tabu takes, repairing spread and balance from it costs more than the
+    # stratified greedy start that meets them by construction.
+    own_hard = any(c.hard and not c.across_sessions for c in problem.constraints)
+    if own_hard and problem.num_participants > golfer.MAX_PEOPLE:
+        return {}
     if any(len(block) > 1 for block in problem.blocks()):
         return {}
     n = problem.num_participants

@@ -73,6 +73,8 @@ import operator
 
 import numpy as np
 
+from teamkit.engine.meetings import team_pairs
+
 __all__ = ["counting_bound", "max_rounds", "repeated_pairs", "schedule"]
 
 #: Rounds reported when groups of one make every number of rounds possible.
@@ -153,15 +155,11 @@ def repeated_pairs(schedule: np.ndarray) -> int:
         raise ValueError("schedule must hold integer group numbers")
     if sched.min() < 0:
         raise ValueError("group numbers must be >= 0")
+    # Pairs as sorted keys, round by round: linear in players x rounds, never players^2.
     players = sched.shape[1]
-    labels = int(sched.max()) + 1
-    meetings = np.zeros((players, players), dtype=np.int64)
-    for row in sched:
-        member = np.zeros((players, labels), dtype=np.int64)
-        member[np.arange(players), row] = 1
-        meetings += member @ member.T
-    upper = meetings[np.triu_indices(players, k=1)]
-    return int(np.maximum(upper - 1, 0).sum())
+    keys = np.concatenate([team_pairs(np.asarray(row, dtype=np.int64), players) for row in sched])
+    _, counts = np.unique(keys, return_counts=True)
+    return int((counts - 1).sum())
 
 
 def _shape(groups: int, size: int) -> tuple[int, int]:
