@@ -339,9 +339,11 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
             )
 
     blocks = problem.blocks()
+    # Who shares a team in each session, read once for every across-session rule and the report.
+    met = [_session_pairs(problem, k, assignment) for k in range(len(problem.sessions))]
     for c, name in pairs:
         if c.across_sessions:
-            penalties[name] = _across(c, name, problem, assignment, blocks, ids, values, violations)
+            penalties[name] = _across(c, name, problem, met, blocks, ids, values, violations)
     breakdown: dict[str, float] = {}
     for c, name in pairs:
         if c.hard:
@@ -357,7 +359,7 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
         objective=math.fsum(breakdown.values()),
         hard_violations=math.fsum(v.amount for v in violations),
         teams=tuple(teams),
-        meetings=_meeting_report(problem, assignment, blocks, ids),
+        meetings=_meeting_report(problem, met, blocks, ids),
     )
 
 
@@ -377,14 +379,18 @@ def _session_pairs(problem: ProblemData, k: int, assignment: np.ndarray) -> set[
     return out
 
 
-def _meeting_counts(problem, assignment, blocks, sessions: set[int] | None) -> dict[tuple[int, int], int]:
+def _meeting_counts(
+    met: list[set[tuple[int, int]]], blocks, sessions: set[int] | None
+) -> dict[tuple[int, int], int]:
+    """Meetings per pair: one for every block in which the pair shares a team (``met[k]``:
+    the pairs of session k), counting only ``sessions``."""
     counts: dict[tuple[int, int], int] = {}
     for block in blocks:
-        met: set[tuple[int, int]] = set()
+        together: set[tuple[int, int]] = set()
         for k in block:
             if sessions is None or k in sessions:
-                met |= _session_pairs(problem, k, assignment)
-        for pair in met:
+                together |= met[k]
+        for pair in together:
             counts[pair] = counts.get(pair, 0) + 1
     return counts
 
@@ -395,12 +401,12 @@ def _scope(problem: ProblemData, c) -> set[int] | None:
     return {k for k, s in enumerate(problem.sessions) if s.id in c.sessions}
 
 
-def _across(c, name, problem, assignment, blocks, ids, values, violations: list[Violation]) -> float:
+def _across(c, name, problem, met, blocks, ids, values, violations: list[Violation]) -> float:
     """The penalty of one across-session constraint; hard breaks go to ``violations``."""
     scope = _scope(problem, c)
     session_ids = [s.id for s in problem.sessions]
     if isinstance(c, (MeetAtMost, AvoidRepeats)):
-        counts = _meeting_counts(problem, assignment, blocks, scope)
+        counts = _meeting_counts(met, blocks, scope)
         if isinstance(c, AvoidRepeats):
             return float(sum(max(0, m - 1) ** c.power for m in counts.values()))
         total = 0
@@ -411,9 +417,7 @@ def _across(c, name, problem, assignment, blocks, ids, values, violations: list[
             total += excess
             if c.hard:
                 where = [
-                    session_ids[k]
-                    for k in range(len(session_ids))
-                    if (scope is None or k in scope) and assignment[k][a] >= 0 and assignment[k][a] == assignment[k][b]
+                    session_ids[k] for k in range(len(session_ids)) if (scope is None or k in scope) and (a, b) in met[k]
                 ]
                 violations.append(
                     Violation(
@@ -432,7 +436,7 @@ def _across(c, name, problem, assignment, blocks, ids, values, violations: list[
         for k in range(len(problem.sessions)):
             if scope is not None and k not in scope:
                 continue
-            for a, b in _session_pairs(problem, k, assignment):
+            for a, b in met[k]:
                 if vals[b] is not None:
                     seen.setdefault(a, set()).add(vals[b])
                 if vals[a] is not None:
@@ -460,23 +464,22 @@ def _check_kept_teams(problem: ProblemData, k: int, assignment: np.ndarray, ids:
             )
 
 
-def _meeting_report(problem: ProblemData, assignment: np.ndarray, blocks, ids: list[str]) -> MeetingReport:
-    counts = _meeting_counts(problem, assignment, blocks, None)
-    met: dict[int, set[int]] = {}
+def _meeting_report(problem: ProblemData, met: list[set[tuple[int, int]]], blocks, ids: list[str]) -> MeetingReport:
+    counts = _meeting_counts(met, blocks, None)
+    partners: dict[int, set[int]] = {}
     for a, b in counts:
-        met.setdefault(a, set()).add(b)
-        met.setdefault(b, set()).add(a)
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
     seen: set[tuple[int, int]] = set()
     new_contacts: dict[str, int] = {}
     for k, session in enumerate(problem.sessions):
-        pairs = _session_pairs(problem, k, assignment)
-        new_contacts[session.id] = len(pairs - seen)
-        seen |= pairs
+        new_contacts[session.id] = len(met[k] - seen)
+        seen |= met[k]
     return MeetingReport(
         repeated_pairs=sum(m - 1 for m in counts.values() if m > 1),
         pairs_met_again=sum(1 for m in counts.values() if m > 1),
         max_meetings=max(counts.values(), default=0),
-        distinct_met=MappingProxyType({ids[i]: len(met.get(i, ())) for i in range(len(ids))}),
+        distinct_met=MappingProxyType({ids[i]: len(partners.get(i, ())) for i in range(len(ids))}),
         new_contacts=MappingProxyType(new_contacts),
     )
 
