@@ -155,8 +155,10 @@ class EventTabu:
 
     def swap(self, k: int, i: int, j: int) -> None:
         a, b = int(self.A[k, i]), int(self.A[k, j])
-        Xa = np.flatnonzero((self.A[k] == a) & (np.arange(self.n) != i))
-        Xb = np.flatnonzero((self.A[k] == b) & (np.arange(self.n) != j))
+        # the team-mates each leaves, from the team matrices (no scan of everyone)
+        Xa, Xb = self.M[k][a], self.M[k][b]
+        Xa = Xa[(Xa >= 0) & (Xa != i)]
+        Xb = Xb[(Xb >= 0) & (Xb != j)]
         self.C[i, Xa] -= 1
         self.C[Xa, i] -= 1
         self.C[j, Xb] -= 1
