@@ -25,6 +25,18 @@ class State:
         for i, t in enumerate(self.team):
             self.members[t].append(i)
         self.tables: dict[int, CountTable] = {}
+        self._matrix: np.ndarray | None = None
+
+    def members_matrix(self) -> np.ndarray:
+        """Members as a (teams x largest size) matrix padded with -1, built when first
+        asked for after a move."""
+        if self._matrix is None:
+            width = int(self.size.max())
+            M = np.full((self.num_teams, width), -1, dtype=np.int64)
+            for t, members in enumerate(self.members):
+                M[t, : len(members)] = members
+            self._matrix = M
+        return self._matrix
 
     def table(self, cat: Categorical) -> CountTable:
         key = id(cat)
@@ -41,6 +53,7 @@ class State:
         self.size[b] += 1
         self.members[a].remove(i)
         self.members[b].append(i)
+        self._matrix = None
 
 
 class CountTable:
@@ -441,13 +454,6 @@ class ReachTerm(Term):
         rows[np.arange(len(X)), self.codes[X]] -= 1
         self.reach[X] = self._reach_in(X, rows)
 
-    def _members(self, st: State) -> np.ndarray:
-        width = int(st.size.max())
-        M = np.full((st.num_teams, width), -1, dtype=np.int64)
-        for t, members in enumerate(st.members):
-            M[t, : len(members)] = members
-        return M
-
     def _teammates_delta(self, st: State, X: np.ndarray, exclude: np.ndarray, t: np.ndarray, out_v, in_v) -> np.ndarray:
         """Penalty change of the members ``X[k, :]`` of team ``t[k]`` (except ``exclude[k]``)
         if the team lost someone of value ``out_v[k]`` and gained someone of ``in_v[k]``."""
@@ -466,7 +472,7 @@ class ReachTerm(Term):
     def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
         a, b = st.team[I], st.team[J]
         vi, vj = self.codes[I], self.codes[J]
-        M = self._members(st)
+        M = st.members_matrix()
         d = self._teammates_delta(st, M[a], I, a, vi, vj) + self._teammates_delta(st, M[b], J, b, vj, vi)
         C = self.table.counts
         rows_i = C[b].copy()
@@ -480,7 +486,7 @@ class ReachTerm(Term):
     def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
         a = int(st.team[i])
         vi = self.codes[i]
-        M = self._members(st)
+        M = st.members_matrix()
         nothing = np.zeros(1, dtype=np.int64)
         leave = self._teammates_delta(st, M[[a]], np.array([i]), np.array([a]), np.array([vi]), nothing)[0]
         k = len(B)
