@@ -258,6 +258,7 @@ def _solve_event(
     S, n = len(problem.sessions), problem.num_participants
     names = dict(enumerate(problem.constraint_names()))
     across_names = {names[i] for i, c in enumerate(problem.constraints) if c.across_sessions}
+    weights = {names[i]: c.weight for i, c in enumerate(problem.constraints)}
     hard_across = {names[i] for i, c in enumerate(problem.constraints) if c.across_sessions and c.hard}
     assignment = np.full((S, n), -1, dtype=np.int64)
     meetings = Meetings(problem, assignment)
@@ -273,7 +274,7 @@ def _solve_event(
         across = across_penalties(problem, meetings)
         hard = float(own_hard.sum()) + sum(v for name, v in across.items() if name in hard_across)
         soft = sum(sum(b.values()) for b in own_soft)
-        soft += sum(_weight(problem, name) * v for name, v in across.items() if name not in hard_across)
+        soft += sum(weights[name] * v for name, v in across.items() if name not in hard_across)
         return hard, soft
 
     def report(phase: str, session: str, hard: float, soft: float | None) -> None:
@@ -360,7 +361,7 @@ def _solve_event(
         meetings.update(k)
     plan = Plan.from_assignment(problem, assignment)
     # Re-score the returned plan in one place: own terms per session, across rules globally.
-    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across)
+    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights)
     soft_total = float(sum(breakdown.values()))
     only_across = all(name in across_names for name in breakdown)
     bound = across_bound if only_across else None
@@ -420,13 +421,6 @@ def _event_tabu(problem: ProblemData, assignment: np.ndarray, seed: int, deadlin
     tabu.run(max_iterations=2000 * n + 200000, deadline=deadline, bound=bound)
 
 
-def _weight(problem: ProblemData, name: str) -> float:
-    for c, cname in zip(problem.constraints, problem.constraint_names()):
-        if cname == name:
-            return c.weight
-    raise KeyError(name)
-
-
 def _scored(problem: ProblemData, k: int, assignment: np.ndarray, pins: bool) -> LocalSearch:
     """Session k's own terms on its current teams (with the kept-team pins if ``pins``)."""
     present = np.asarray(problem.layout(k).present, dtype=np.int64)
@@ -444,7 +438,7 @@ def _own_penalties(ls: LocalSearch, skip: set[str]) -> tuple[float, dict[str, fl
 
 
 def _event_breakdown(
-    problem: ProblemData, assignment: np.ndarray, meetings: Meetings, hard_across: set[str]
+    problem: ProblemData, assignment: np.ndarray, meetings: Meetings, hard_across: set[str], weights: dict[str, float]
 ) -> tuple[float, dict[str, float]]:
     """Hard total and soft breakdown of a whole plan: each session's own terms, and the
     across-session rules over the whole event."""
@@ -459,5 +453,5 @@ def _event_breakdown(
         if name in hard_across:
             hard += value
         else:
-            breakdown[name] = _weight(problem, name) * value
+            breakdown[name] = weights[name] * value
     return hard, breakdown

@@ -59,6 +59,13 @@ class Meetings:
         for b, block in enumerate(self.blocks):
             self.block_of[list(block)] = b
         self._pairs: list[np.ndarray | None] = [None] * len(problem.sessions)
+        self._columns: dict[str, Categorical] = {}
+
+    def column(self, attribute: str) -> Categorical:
+        """``attribute`` of every participant as codes, read from the roster once."""
+        if attribute not in self._columns:
+            self._columns[attribute] = categorical_column(self.problem, np.arange(self.n), attribute)
+        return self._columns[attribute]
 
     def update(self, k: int) -> None:
         self._pairs[k] = None
@@ -152,7 +159,7 @@ def derived_constraints(
             pairs = np.stack([a[inside], b[inside]], axis=1).reshape(-1, 2)
             out.append(CompiledConstraint(c, names[index], {"pairs": pairs, "weights": weights[inside]}))
         elif isinstance(c, Reach):
-            cat = categorical_column(problem, np.arange(n), c.attribute)
+            cat = meetings.column(c.attribute)
             met = meetings.values_met(cat.codes, len(cat.values), block, scope)
             local_cat = Categorical(cat.codes[present], cat.values, np.bincount(cat.codes[present], minlength=len(cat.values)))
             out.append(CompiledConstraint(c, names[index], {"cat": local_cat, "met": met[present] > 0}))
@@ -172,7 +179,7 @@ def across_penalties(problem: ProblemData, meetings: Meetings) -> dict[str, floa
             _, counts = meetings.counts(scope)
             out[name] = penalty(c, counts)
         elif isinstance(c, Reach):
-            cat = categorical_column(problem, np.arange(n), c.attribute)
+            cat = meetings.column(c.attribute)
             met = meetings.values_met(cat.codes, len(cat.values), None, scope)
             attending = np.zeros(n, dtype=bool)
             for k in range(len(problem.sessions)):
