@@ -1,19 +1,26 @@
 """teamkit: plan team-building events with mixed teams, on OR-Tools CP-SAT."""
 
+from teamkit.activities import Instructor, Role, Station
 from teamkit.checker import CheckReport, Violation, check
 from teamkit.constraints import (
     Apart,
     AvoidRepeats,
+    AvoidStations,
     Balance,
     Constraint,
     Diversity,
+    ExerciseOnce,
+    FairTurns,
     Hierarchy,
     MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
     Reach,
+    RolePin,
+    RoleShare,
     Spread,
+    StaffPin,
     Together,
 )
 from teamkit.exceptions import (
@@ -26,7 +33,7 @@ from teamkit.exceptions import (
     TeamkitWarning,
 )
 from teamkit.model import Model, Participant, ProblemData, Session
-from teamkit.plan import Plan, SessionPlan, Team
+from teamkit.plan import Plan, SessionPlan, StaffSlot, Team
 from teamkit.result import Result, Status
 from teamkit.solve import Progress, solve
 
@@ -35,12 +42,16 @@ __version__ = "0.1.0"
 __all__ = [
     "Apart",
     "AvoidRepeats",
+    "AvoidStations",
     "Balance",
     "CheckReport",
     "Constraint",
     "Diversity",
     "EventFileError",
+    "ExerciseOnce",
+    "FairTurns",
     "Hierarchy",
+    "Instructor",
     "MeetAtMost",
     "Model",
     "ModelError",
@@ -54,11 +65,17 @@ __all__ = [
     "Progress",
     "Reach",
     "Result",
+    "Role",
+    "RolePin",
+    "RoleShare",
     "RosterError",
     "Session",
     "SessionPlan",
     "SolverError",
     "Spread",
+    "StaffPin",
+    "StaffSlot",
+    "Station",
     "Status",
     "Team",
     "TeamkitError",

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from teamkit._frozen import FrozenMap
 from typing import Any
 
 import attrs
@@ -106,7 +106,7 @@ class MeetingReport:
         out: dict[int, int] = {}
         for count in self.distinct_met.values():
             out[count] = out.get(count, 0) + 1
-        return MappingProxyType(dict(sorted(out.items())))
+        return FrozenMap(dict(sorted(out.items())))
 
 
 @attrs.frozen
@@ -132,9 +132,7 @@ class CheckReport:
         if self.feasible:
             lines.append("feasible: every hard constraint is met")
         else:
-            lines.append(
-                f"NOT feasible: {len(self.violations)} violation(s), total amount {self.hard_violations:g}"
-            )
+            lines.append(f"NOT feasible: {len(self.violations)} violation(s), total amount {self.hard_violations:g}")
             for v in self.violations[:_MAX_LINES]:
                 lines.append(f"- [{v.constraint}] session {v.session!r}: {v.message}")
             if len(self.violations) > _MAX_LINES:
@@ -321,7 +319,7 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                 tally: dict[Any, int] = {}
                 for i in members:
                     tally[vals[i]] = tally.get(vals[i], 0) + 1
-                counts[attribute] = MappingProxyType(tally)
+                counts[attribute] = FrozenMap(tally)
             means = {}
             for attribute in mean_attributes:
                 vals = values(attribute)
@@ -332,8 +330,8 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                     session=s.id,
                     team=t + 1,
                     size=len(members),
-                    counts=MappingProxyType(counts),
-                    means=MappingProxyType(means),
+                    counts=FrozenMap(counts),
+                    means=FrozenMap(means),
                     diversity=team_diversity[t],
                 )
             )
@@ -354,8 +352,8 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
             breakdown[name] = c.weight * penalties[name]
     return CheckReport(
         violations=tuple(violations),
-        penalties=MappingProxyType(penalties),
-        breakdown=MappingProxyType(breakdown),
+        penalties=FrozenMap(penalties),
+        breakdown=FrozenMap(breakdown),
         objective=math.fsum(breakdown.values()),
         hard_violations=math.fsum(v.amount for v in violations),
         teams=tuple(teams),
@@ -379,9 +377,7 @@ def _session_pairs(problem: ProblemData, k: int, assignment: np.ndarray) -> set[
     return out
 
 
-def _meeting_counts(
-    met: list[set[tuple[int, int]]], blocks, sessions: set[int] | None
-) -> dict[tuple[int, int], int]:
+def _meeting_counts(met: list[set[tuple[int, int]]], blocks, sessions: set[int] | None) -> dict[tuple[int, int], int]:
     """Meetings per pair: one for every block in which the pair shares a team (``met[k]``:
     the pairs of session k), counting only ``sessions``."""
     counts: dict[tuple[int, int], int] = {}
@@ -417,7 +413,9 @@ def _across(c, name, problem, met, blocks, ids, values, violations: list[Violati
             total += excess
             if c.hard:
                 where = [
-                    session_ids[k] for k in range(len(session_ids)) if (scope is None or k in scope) and (a, b) in met[k]
+                    session_ids[k]
+                    for k in range(len(session_ids))
+                    if (scope is None or k in scope) and (a, b) in met[k]
                 ]
                 violations.append(
                     Violation(
@@ -441,12 +439,16 @@ def _across(c, name, problem, met, blocks, ids, values, violations: list[Violati
                     seen.setdefault(a, set()).add(vals[b])
                 if vals[a] is not None:
                     seen.setdefault(b, set()).add(vals[a])
-        attending = {i for k in range(len(problem.sessions)) if scope is None or k in scope for i in problem.layout(k).present}
+        attending = {
+            i for k in range(len(problem.sessions)) if scope is None or k in scope for i in problem.layout(k).present
+        }
         return float(sum(max(0, c.at_least - len(seen.get(i, ()))) for i in attending))
     raise TypeError(f"the checker does not know constraint kind {type(c).__name__}")  # pragma: no cover
 
 
-def _check_kept_teams(problem: ProblemData, k: int, assignment: np.ndarray, ids: list[str], found: list[Violation]) -> None:
+def _check_kept_teams(
+    problem: ProblemData, k: int, assignment: np.ndarray, ids: list[str], found: list[Violation]
+) -> None:
     before, now = problem.sessions[k - 1], problem.sessions[k]
     present_before = set(problem.layout(k - 1).present)
     for i in problem.layout(k).present:
@@ -479,8 +481,8 @@ def _meeting_report(problem: ProblemData, met: list[set[tuple[int, int]]], block
         repeated_pairs=sum(m - 1 for m in counts.values() if m > 1),
         pairs_met_again=sum(1 for m in counts.values() if m > 1),
         max_meetings=max(counts.values(), default=0),
-        distinct_met=MappingProxyType({ids[i]: len(partners.get(i, ())) for i in range(len(ids))}),
-        new_contacts=MappingProxyType(new_contacts),
+        distinct_met=FrozenMap({ids[i]: len(partners.get(i, ())) for i in range(len(ids))}),
+        new_contacts=FrozenMap(new_contacts),
     )
 
 
@@ -535,7 +537,7 @@ def _spread(c: Spread, s: _Session, vals: list[Any], ids: list[str], cells: list
     total = 0
     for t, members in enumerate(s.members):
         for value, group in _team_groups(members, vals).items():
-            if value is None:
+            if value is None or not c.counts(value):
                 continue
             excess = len(group) - c.max_per_team
             if excess > 0:
@@ -729,9 +731,7 @@ def _pin(c: Pin, problem: ProblemData, s: _Session, cells: list) -> float:
     return 1.0
 
 
-def _hierarchy(
-    c: Hierarchy, pairs: list[tuple[int, int, int]], s: _Session, ids: list[str], cells: list
-) -> float:
+def _hierarchy(c: Hierarchy, pairs: list[tuple[int, int, int]], s: _Session, ids: list[str], cells: list) -> float:
     total = 0
     for i, boss, level in pairs:
         t = s.team_of[i]

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import attrs
 import numpy as np
 
+from teamkit.activities import _value_sets
 from teamkit.exceptions import ModelError
 
 
@@ -66,6 +67,9 @@ class Constraint:
     #: Whether the constraint spans sessions (counted over the whole event) rather than
     #: holding in each session on its own.
     across_sessions: ClassVar[bool] = False
+    #: What the constraint is about: ``"teams"`` (who is in which team), ``"roles"`` (who
+    #: holds which role) or ``"stations"`` (which team is at which station, who runs it).
+    stage: ClassVar[str] = "teams"
 
     hard: bool = True
     weight: float = attrs.field(default=1.0, validator=_positive)
@@ -90,18 +94,25 @@ class Spread(Constraint):
 
     Penalty: ``sum_t sum_v max(0, c_tv - max_per_team)``. Participants without a value
     (empty or missing) are not counted: "at most one per urban village" says nothing of the
-    people who belong to none.
+    people who belong to none. ``values`` limits the rule to some values.
 
-    Example: ``Spread("unit")`` keeps two people of the same agency out of one team.
+    Examples: ``Spread("unit")`` keeps two people of the same agency out of one team;
+    ``Spread("fitness", values=["limited"])``: at most one member with limited fitness.
     """
 
     kind: ClassVar[str] = "spread"
 
     attribute: str
     max_per_team: int = attrs.field(default=1, validator=_positive)
+    values: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
+
+    def counts(self, value: Any) -> bool:
+        """Whether members with this value are counted."""
+        return self.values is None or value in self.values or str(value) in self.values
 
     def _describe(self) -> str:
-        return f"spread({self.attribute}<={self.max_per_team})"
+        which = "" if self.values is None else "=" + "|".join(self.values)
+        return f"spread({self.attribute}{which}<={self.max_per_team})"
 
 
 @attrs.frozen
@@ -376,9 +387,158 @@ class Reach(Constraint):
         return f"reach({self.attribute}>={self.at_least})"
 
 
+@attrs.frozen
+class RoleShare(Constraint):
+    """Participants with ``attribute`` in ``values`` hold at least their share of a role's
+    turns over the event.
+
+    With ``g`` of the ``n`` participants in the group and ``R`` turns of the role in all
+    (teams times sessions times ``per_team``), the group's share is ``floor(R * g / n)``
+    turns, or ``floor(R * at_least)`` when ``at_least`` (a fraction) is given.
+
+    Penalty: the turns the group is short of its share.
+
+    Example: ``RoleShare("leader", "echelon", ["IV.a", "IV.b"])``: the lower echelons lead
+    at least as often as their numbers say.
+    """
+
+    kind: ClassVar[str] = "role_share"
+    across_sessions: ClassVar[bool] = True
+    stage: ClassVar[str] = "roles"
+
+    role: str
+    attribute: str
+    values: tuple[str, ...] = attrs.field(converter=_str_tuple)
+    at_least: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.at_least is not None and not 0 <= self.at_least <= 1:
+            raise ModelError(f"role_share: at_least is a fraction between 0 and 1, got {self.at_least!r}")
+
+    def share(self, turns: int, group: int, participants: int) -> int:
+        """The turns the group must hold, of ``turns`` in all."""
+        if self.at_least is not None:
+            return int(turns * self.at_least + 1e-9)
+        return turns * group // max(1, participants)
+
+    def _describe(self) -> str:
+        return f"role_share({self.role}:{self.attribute}={'|'.join(self.values)})"
+
+
+@attrs.frozen
+class FairTurns(Constraint):
+    """Role turns spread as evenly as the numbers allow.
+
+    With ``R`` turns of ``role`` (of every role when ``None``) over the event and ``e``
+    people eligible for it, nobody should hold more than ``ceil(R / e)``. Always soft.
+    Penalty: ``sum_i max(0, turns_i - ceil(R / e))``.
+    """
+
+    kind: ClassVar[str] = "fair_turns"
+    across_sessions: ClassVar[bool] = True
+    stage: ClassVar[str] = "roles"
+
+    role: str | None = None
+    hard: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.hard:
+            raise ModelError("fair_turns is an objective and cannot be hard: use Role(max_turns=...) for a limit")
+
+    def _describe(self) -> str:
+        return f"fair_turns({self.role or 'all roles'})"
+
+
+@attrs.frozen
+class RolePin(Constraint):
+    """``participant`` holds ``role`` in ``session``. Penalty: 1 when they do not."""
+
+    kind: ClassVar[str] = "role_pin"
+    stage: ClassVar[str] = "roles"
+
+    participant: str
+    role: str
+    session: str
+
+    def _describe(self) -> str:
+        return f"role_pin({self.participant}:{self.role}@{self.session})"
+
+
+@attrs.frozen
+class AvoidStations(Constraint):
+    """A team with a member matching ``who`` never goes to a station matching ``stations``.
+
+    Both are attribute -> allowed values, of participants and of stations:
+    ``AvoidStations(who={"fitness": "limited"}, stations={"intensity": "high"})``.
+    Penalty: one per matching member for each slot spent at a matching station.
+    """
+
+    kind: ClassVar[str] = "avoid_stations"
+    stage: ClassVar[str] = "stations"
+
+    who: Mapping[str, tuple[Any, ...]] = attrs.field(converter=_value_sets)
+    stations: Mapping[str, tuple[Any, ...]] = attrs.field(converter=_value_sets)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.who or not self.stations:
+            raise ModelError("avoid_stations needs both who={attribute: values} and stations={attribute: values}")
+
+    def _describe(self) -> str:
+        who = ",".join(f"{a}={'|'.join(map(str, v))}" for a, v in self.who.items())
+        where = ",".join(f"{a}={'|'.join(map(str, v))}" for a, v in self.stations.items())
+        return f"avoid_stations({who} -> {where})"
+
+
+@attrs.frozen
+class ExerciseOnce(Constraint):
+    """Nobody does the same station twice within one day (``per="day"``, sessions grouped by
+    :attr:`Session.day`; a session without a day is a day of its own) or within the whole
+    event (``per="event"``).
+
+    Spans sessions, counting participants, who change teams between sessions.
+    Penalty: ``sum over participants, stations and days (or the event) of max(0, visits - 1)``,
+    where a visit is one stay at a station, however many slots it lasts.
+
+    Examples: ``ExerciseOnce("day")`` (hard); ``ExerciseOnce("event", hard=False)``: as few
+    exercises repeated over the event as possible.
+    """
+
+    kind: ClassVar[str] = "exercise_once"
+    across_sessions: ClassVar[bool] = True
+    stage: ClassVar[str] = "stations"
+
+    per: str = "day"
+
+    def __attrs_post_init__(self) -> None:
+        if self.per not in ("day", "event"):
+            raise ModelError(f"exercise_once: per must be 'day' or 'event', got {self.per!r}")
+
+    def _describe(self) -> str:
+        return f"exercise_once(per {self.per})"
+
+
+@attrs.frozen
+class StaffPin(Constraint):
+    """Instructor ``instructor`` runs ``station`` in ``session`` (in slot ``slot``, or in
+    every slot when ``None``). Penalty: one per slot in which they do not."""
+
+    kind: ClassVar[str] = "staff_pin"
+    stage: ClassVar[str] = "stations"
+
+    instructor: str
+    station: str
+    session: str
+    slot: int | None = None
+
+    def _describe(self) -> str:
+        slot = "" if self.slot is None else f"#{self.slot}"
+        return f"staff_pin({self.instructor}:{self.station}@{self.session}{slot})"
+
+
 #: Every constraint kind by its ``kind`` name, as used in event files and plan files.
 CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
-    cls.kind: cls for cls in (
+    cls.kind: cls
+    for cls in (
         Spread,
         Balance,
         NoIsolation,
@@ -391,6 +551,12 @@ CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
         MeetAtMost,
         AvoidRepeats,
         Reach,
+        RoleShare,
+        FairTurns,
+        RolePin,
+        AvoidStations,
+        ExerciseOnce,
+        StaffPin,
     )
 }
 

@@ -7,15 +7,22 @@ returns an immutable :class:`ProblemData`, the only thing the solver and the che
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from types import MappingProxyType
+from teamkit._frozen import FrozenMap
 from typing import Any, Literal, Union
 
 import attrs
 import numpy as np
 
 from teamkit._text import did_you_mean
+from teamkit.activities import Instructor, Role, Station
 from teamkit.constraints import (
     Apart,
+    AvoidStations,
+    ExerciseOnce,
+    FairTurns,
+    RolePin,
+    RoleShare,
+    StaffPin,
     Balance,
     Constraint,
     Diversity,
@@ -42,7 +49,7 @@ def is_missing(value: AttributeValue) -> bool:
 
 
 def _frozen_mapping(value: Mapping[str, AttributeValue] | None) -> Mapping[str, AttributeValue]:
-    return MappingProxyType(dict(value or {}))
+    return FrozenMap(dict(value or {}))
 
 
 @attrs.frozen(eq=True, hash=False)
@@ -92,6 +99,10 @@ class Session:
     :meth:`Model.set_absent`, :meth:`Model.arrives` and :meth:`Model.leaves`). ``day`` groups
     sessions into days for rules such as "not the same exercise twice in a day".
 
+    ``slots`` is the number of rotation slots (0: the session has no stations): in each slot
+    every team is at one :class:`~teamkit.Station`, except in the ``plenary`` slots (numbers
+    from 1), where teams meet together at none.
+
     ``keep_teams=True`` keeps the teams of the previous session ("home teams" for a day):
     everyone who attends both stays in the same team, and people who were absent before are
     added. Sessions linked this way form one *block*; across-session rules such as
@@ -112,6 +123,8 @@ class Session:
     absent: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     day: str | None = None
     keep_teams: bool = False
+    slots: int = 0
+    plenary: tuple[int, ...] = attrs.field(default=(), converter=lambda v: tuple(int(x) for x in v))
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -144,6 +157,11 @@ class Session:
         for low, high in self.team_sizes or ():
             if low < 1 or high < low:
                 raise ModelError(f"session {self.id!r}: team size range ({low}, {high}) is not 1 <= low <= high")
+        if not isinstance(self.slots, int) or isinstance(self.slots, bool) or self.slots < 0:
+            raise ModelError(f"session {self.id!r}: slots must be a whole number, zero or more, got {self.slots!r}")
+        for slot in self.plenary:
+            if not 1 <= slot <= self.slots:
+                raise ModelError(f"session {self.id!r}: plenary slot {slot} is not one of its slots 1..{self.slots}")
         if len(set(self.absent)) != len(self.absent):
             raise ModelError(f"session {self.id!r}: a participant is listed as absent twice")
 
@@ -159,9 +177,7 @@ class Session:
             low = sum(a for a, _ in self.team_sizes)
             high = sum(b for _, b in self.team_sizes)
             if not low <= present <= high:
-                raise ModelError(
-                    f"{where}: {present} people present, but the team sizes allow {low} to {high} in all"
-                )
+                raise ModelError(f"{where}: {present} people present, but the team sizes allow {low} to {high} in all")
             return self.team_sizes
         if self.team_size is not None:
             k = self.team_size
@@ -223,6 +239,11 @@ class SessionLayout:
         return len(self.sizes)
 
 
+def station_slots(session: Session) -> tuple[int, ...]:
+    """The slot numbers (from 1) of a session in which teams are at stations."""
+    return tuple(t for t in range(1, session.slots + 1) if t not in session.plenary)
+
+
 def _as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
@@ -238,15 +259,20 @@ class ProblemData:
     sessions: tuple[Session, ...] = attrs.field(converter=_as_tuple)
     constraints: tuple[Constraint, ...] = attrs.field(converter=_as_tuple, default=())
     name: str = ""
+    roles: tuple[Role, ...] = attrs.field(converter=_as_tuple, default=(), kw_only=True)
+    stations: tuple[Station, ...] = attrs.field(converter=_as_tuple, default=(), kw_only=True)
+    instructors: tuple[Instructor, ...] = attrs.field(converter=_as_tuple, default=(), kw_only=True)
 
     _index: Mapping[str, int] = attrs.field(init=False, repr=False)
     _layouts: tuple[SessionLayout, ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_index", MappingProxyType(_check_participants(self.participants)))
+        object.__setattr__(self, "_index", FrozenMap(_check_participants(self.participants)))
         object.__setattr__(self, "_layouts", tuple(self._check_sessions()))
+        self._check_activities()
         object.__setattr__(self, "constraints", tuple(self._check_constraint(c) for c in self.constraints))
         self._check_pairs()
+        self._check_staff_pins()
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -258,7 +284,9 @@ class ProblemData:
         try:
             return self._index[participant_id]
         except KeyError:
-            raise ModelError(f"unknown participant {participant_id!r}{did_you_mean(participant_id, self._index)}") from None
+            raise ModelError(
+                f"unknown participant {participant_id!r}{did_you_mean(participant_id, self._index)}"
+            ) from None
 
     def has_participant(self, participant_id: str) -> bool:
         return participant_id in self._index
@@ -374,6 +402,125 @@ class ProblemData:
             previous = (session, layout)
             yield layout
 
+    def _check_activities(self) -> None:
+        """Roles, stations and instructors: unique names, known references, and shapes
+        that can work (an exercise that fits its session, roles a team can hold)."""
+        session_ids = [s.id for s in self.sessions]
+        names = self.attribute_names()
+
+        def known_session(what: str, sid: str) -> None:
+            if sid not in session_ids:
+                raise ModelError(f"{what}: unknown session {sid!r}{did_you_mean(sid, session_ids)}")
+
+        def unique(kind: str, keys: list[str]) -> None:
+            seen: set[str] = set()
+            for key in keys:
+                if key in seen:
+                    raise ModelError(f"duplicate {kind} {key!r}")
+                seen.add(key)
+
+        unique("role", [r.name for r in self.roles])
+        unique("station", [s.name for s in self.stations])
+        unique("instructor", [i.id for i in self.instructors])
+        for role in self.roles:
+            if not isinstance(role, Role):
+                raise ModelError(f"not a role: {role!r}")
+            what = f"role {role.name!r}"
+            for sid in role.sessions or ():
+                known_session(what, sid)
+            for attribute in role.eligible:
+                if attribute not in names:
+                    raise ModelError(
+                        f"{what}: eligibility names unknown attribute {attribute!r}{did_you_mean(attribute, names)}"
+                    )
+            for pid in role.people or ():
+                if pid not in self._index:
+                    raise ModelError(f"{what}: unknown participant {pid!r}{did_you_mean(pid, self._index)}")
+            if not any(role.allows(p.id, p.attributes) for p in self.participants):
+                raise ModelError(f"{what}: no participant is eligible for it")
+        for k, session in enumerate(self.sessions):
+            roles = [r for r in self.roles if r.applies_to(session.id)]
+            seats = sum(r.per_team for r in roles)
+            smallest = min(low for low, _ in self._layouts[k].sizes)
+            if roles and seats > smallest:
+                listing = ", ".join(f"{r.per_team} {r.name}" for r in roles)
+                raise ModelError(
+                    f"session {session.id!r}: every team needs {seats} role holders ({listing}), "
+                    f"but the smallest team may have only {smallest} members, and nobody holds two roles"
+                )
+        station_names = [s.name for s in self.stations]
+        for station in self.stations:
+            if not isinstance(station, Station):
+                raise ModelError(f"not a station: {station!r}")
+            what = f"station {station.name!r}"
+            for sid in station.sessions or ():
+                known_session(what, sid)
+                session = self.sessions[session_ids.index(sid)]
+                if station.duration > len(station_slots(session)):
+                    raise ModelError(
+                        f"{what} takes {station.duration} slots, but session {sid!r} has only "
+                        f"{len(station_slots(session))} station slots"
+                    )
+            for sid, slot in station.closed:
+                known_session(what, sid)
+                session = self.sessions[session_ids.index(sid)]
+                if not 1 <= slot <= session.slots:
+                    raise ModelError(
+                        f"{what}: closed in slot {slot} of session {sid!r}, which has slots 1..{session.slots}"
+                    )
+            longest = max((len(station_slots(s)) for s in self.sessions), default=0)
+            if station.sessions is None and station.duration > longest:
+                raise ModelError(
+                    f"{what} takes {station.duration} slots, longer than every session (the longest has {longest})"
+                )
+        for instructor in self.instructors:
+            if not isinstance(instructor, Instructor):
+                raise ModelError(f"not an instructor: {instructor!r}")
+            what = f"instructor {instructor.id!r}"
+            for sid in instructor.sessions or ():
+                known_session(what, sid)
+            for name in instructor.stations or ():
+                if name not in station_names:
+                    raise ModelError(f"{what}: unknown station {name!r}{did_you_mean(name, station_names)}")
+        if any(s.slots for s in self.sessions) and not self.stations and any(station_slots(s) for s in self.sessions):
+            raise ModelError(
+                "sessions have station slots but the problem has no station: add stations with "
+                "Model.add_station(...), or mark the slots as plenary"
+            )
+
+    def role(self, name: str) -> Role:
+        """The role called ``name``; ``ModelError`` naming it when unknown."""
+        for role in self.roles:
+            if role.name == name:
+                return role
+        known = [r.name for r in self.roles]
+        raise ModelError(f"unknown role {name!r}{did_you_mean(name, known)}; roles are {known}")
+
+    def station(self, name: str) -> Station:
+        """The station called ``name``; ``ModelError`` naming it when unknown."""
+        for station in self.stations:
+            if station.name == name:
+                return station
+        known = [s.name for s in self.stations]
+        raise ModelError(f"unknown station {name!r}{did_you_mean(name, known)}")
+
+    def instructor(self, instructor_id: str) -> Instructor:
+        """The instructor with id ``instructor_id``; ``ModelError`` naming it when unknown."""
+        for instructor in self.instructors:
+            if instructor.id == instructor_id:
+                return instructor
+        known = [i.id for i in self.instructors]
+        raise ModelError(f"unknown instructor {instructor_id!r}{did_you_mean(instructor_id, known)}")
+
+    def days(self) -> tuple[tuple[int, ...], ...]:
+        """Session indices grouped by :attr:`Session.day`, in order of first appearance; a
+        session without a day is a day of its own."""
+        groups: dict[object, list[int]] = {}
+        for k, session in enumerate(self.sessions):
+            key = ("day", session.day) if session.day is not None else ("session", k)
+            groups.setdefault(key, []).append(k)
+        return tuple(tuple(g) for g in groups.values())
+
     def _check_attribute(self, constraint: Constraint, attribute: str) -> None:
         names = self.attribute_names()
         if attribute not in names:
@@ -385,7 +532,9 @@ class ProblemData:
 
     def _check_participant(self, constraint: Constraint, pid: str) -> None:
         if pid not in self._index:
-            raise ModelError(f"constraint {constraint.name}: unknown participant {pid!r}{did_you_mean(pid, self._index)}")
+            raise ModelError(
+                f"constraint {constraint.name}: unknown participant {pid!r}{did_you_mean(pid, self._index)}"
+            )
 
     def _check_constraint(self, c: Constraint) -> Constraint:
         if not isinstance(c, Constraint):
@@ -418,9 +567,7 @@ class ProblemData:
                         "but is absent from it"
                     )
                 if c.team > layout.num_teams:
-                    raise ModelError(
-                        f"constraint {c.name}: session {session.id!r} has only {layout.num_teams} teams"
-                    )
+                    raise ModelError(f"constraint {c.name}: session {session.id!r} has only {layout.num_teams} teams")
         if isinstance(c, Hierarchy):
             for p in self.participants:
                 boss = p.get(c.attribute)
@@ -433,9 +580,72 @@ class ProblemData:
                         f"constraint {c.name}: participant {p.id!r} names superior {boss!r}, who is not on "
                         f"the roster{did_you_mean(str(boss), self._index)}; leave the cell empty for none"
                     )
+        if isinstance(c, (RoleShare, FairTurns, RolePin)):
+            self._check_role_rule(c)
+        if isinstance(c, (AvoidStations, ExerciseOnce, StaffPin)):
+            self._check_station_rule(c)
         if isinstance(c, Diversity):
             return self._check_diversity(c)
         return c
+
+    def _check_role_rule(self, c: RoleShare | FairTurns | RolePin) -> None:
+        if c.role is not None:
+            try:
+                role = self.role(c.role)
+            except ModelError as error:
+                raise ModelError(f"constraint {c.name}: {error}") from None
+        if isinstance(c, RoleShare):
+            self._check_attribute(c, c.attribute)
+        if isinstance(c, RolePin):
+            self._check_participant(c, c.participant)
+            k = self.session_index(c.session)
+            if self._index[c.participant] not in self._layouts[k].present:
+                raise ModelError(
+                    f"constraint {c.name}: {c.participant!r} must be {c.role} in session {c.session!r}, "
+                    "but is absent from it"
+                )
+            if not role.applies_to(c.session):
+                raise ModelError(f"constraint {c.name}: session {c.session!r} has no role {c.role!r}")
+            p = self.participants[self._index[c.participant]]
+            if not role.allows(p.id, p.attributes):
+                raise ModelError(f"constraint {c.name}: {c.participant!r} is not eligible for role {c.role!r}")
+
+    def _check_station_rule(self, c: AvoidStations | ExerciseOnce | StaffPin) -> None:
+        if not self.stations:
+            raise ModelError(f"constraint {c.name}: the problem has no stations")
+        if isinstance(c, AvoidStations):
+            for attribute in c.who:
+                self._check_attribute(c, attribute)
+            station_attributes = {a for s in self.stations for a in s.attributes}
+            for attribute in c.stations:
+                if attribute not in station_attributes:
+                    raise ModelError(
+                        f"constraint {c.name}: no station has attribute {attribute!r}"
+                        f"{did_you_mean(attribute, station_attributes)}"
+                    )
+        if isinstance(c, StaffPin):
+            try:
+                instructor = self.instructor(c.instructor)
+                station = self.station(c.station)
+                k = self.session_index(c.session)
+            except ModelError as error:
+                raise ModelError(f"constraint {c.name}: {error}") from None
+            session = self.sessions[k]
+            slots = station_slots(session) if c.slot is None else (c.slot,)
+            if c.slot is not None and c.slot not in station_slots(session):
+                raise ModelError(
+                    f"constraint {c.name}: session {c.session!r} has no station slot {c.slot} "
+                    f"(its station slots are {list(station_slots(session))})"
+                )
+            if not instructor.can_run(station.name, session.id):
+                raise ModelError(
+                    f"constraint {c.name}: {instructor.id!r} cannot run {station.name!r} in {session.id!r}"
+                )
+            for slot in slots:
+                if not station.open_in(session.id, slot):
+                    raise ModelError(
+                        f"constraint {c.name}: {station.name!r} is closed in slot {slot} of {session.id!r}"
+                    )
 
     def _check_diversity(self, c: Diversity) -> Diversity:
         n = len(self.participants)
@@ -473,6 +683,22 @@ class ProblemData:
         matrix = matrix.copy()
         np.fill_diagonal(matrix, 0.0)
         return attrs.evolve(c, distances=matrix, ids=None)
+
+    def _check_staff_pins(self) -> None:
+        """Hard staff pins that put one instructor at two stations in one slot."""
+        where: dict[tuple[str, str, int], StaffPin] = {}
+        for c in self.constraints:
+            if not (isinstance(c, StaffPin) and c.hard):
+                continue
+            session = self.sessions[self.session_index(c.session)]
+            for slot in station_slots(session) if c.slot is None else (c.slot,):
+                other = where.get((c.instructor, c.session, slot))
+                if other is not None and other.station != c.station:
+                    raise ModelError(
+                        f"{other.name} and {c.name} put instructor {c.instructor!r} at two stations at once "
+                        f"({other.station!r} and {c.station!r}) in slot {slot} of session {c.session!r}"
+                    )
+                where[(c.instructor, c.session, slot)] = c
 
     def _check_pairs(self) -> None:
         """Hard together and hard apart on the same pair can never both hold."""
@@ -540,6 +766,9 @@ class Model:
         self._ids: set[str] = set()
         self._sessions: list[Session] = []
         self._constraints: list[Constraint] = []
+        self._roles: list[Role] = []
+        self._stations: list[Station] = []
+        self._instructors: list[Instructor] = []
 
     @property
     def participants(self) -> tuple[Participant, ...]:
@@ -554,7 +783,10 @@ class Model:
         return tuple(self._constraints)
 
     def add_participant(
-        self, id: str, name: str = "", attributes: Mapping[str, AttributeValue] | None = None  # noqa: A002
+        self,
+        id: str,
+        name: str = "",
+        attributes: Mapping[str, AttributeValue] | None = None,  # noqa: A002
     ) -> Participant:
         """Adds one participant and returns it; a duplicate id raises ``ModelError``."""
         return self.add_participants([Participant(id, name, attributes or {})])[0]
@@ -603,6 +835,29 @@ class Model:
         k = _session_position(self._sessions, session)
         self.set_absent(participant, [s.id for s in self._sessions[k + 1 :]])
 
+    def add_role(self, name: str, **options: Any) -> Role:
+        """Adds a role (see :class:`~teamkit.Role` for the options) and returns it."""
+        role = Role(name, **options)
+        if any(r.name == role.name for r in self._roles):
+            raise ModelError(f"duplicate role {role.name!r}")
+        self._roles.append(role)
+        return role
+
+    def add_station(self, name: str, **options: Any) -> Station:
+        """Adds a station (see :class:`~teamkit.Station` for the options) and returns it."""
+        station = Station(name, **options)
+        if any(s.name == station.name for s in self._stations):
+            raise ModelError(f"duplicate station {station.name!r}")
+        self._stations.append(station)
+        return station
+
+    def add_instructor(self, id: str, name: str = "", **options: Any) -> Instructor:  # noqa: A002
+        """Adds an instructor (see :class:`~teamkit.Instructor`) and returns them."""
+        instructor = Instructor(id, name, **options)
+        if any(i.id == instructor.id for i in self._instructors):
+            raise ModelError(f"duplicate instructor {instructor.id!r}")
+        self._instructors.append(instructor)
+        return instructor
 
     def add_constraint(self, constraint: Constraint) -> Constraint:
         """Adds a constraint and returns it."""
@@ -613,4 +868,12 @@ class Model:
 
     def data(self) -> ProblemData:
         """Validates the model and returns it as immutable :class:`ProblemData`."""
-        return ProblemData(self._participants, self._sessions, self._constraints, name=self.name)
+        return ProblemData(
+            self._participants,
+            self._sessions,
+            self._constraints,
+            name=self.name,
+            roles=self._roles,
+            stations=self._stations,
+            instructors=self._instructors,
+        )

@@ -1,7 +1,11 @@
-"""A plan: who is in which team in every session. It stands alone: with the problem it was
+"""A plan: who is in which team in every session, with the roles members hold, the
+station each team is at in every slot, and who runs each station. It stands alone: with the problem it was
 made for, :func:`teamkit.check` recomputes every violation and metric from it."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from teamkit._frozen import FrozenMap
 
 import attrs
 import numpy as np
@@ -10,20 +14,51 @@ from teamkit.exceptions import PlanFileError
 from teamkit.model import ProblemData
 
 
+def _roles(value: Mapping[str, Iterable[str]] | None) -> Mapping[str, tuple[str, ...]]:
+    return FrozenMap({str(role): tuple(ids) for role, ids in dict(value or {}).items()})
+
+
 @attrs.frozen
 class Team:
-    """One team of one session: its number (from 1) and its members' ids."""
+    """One team of one session.
+
+    Attributes:
+        number: from 1.
+        members: the members' ids.
+        roles: role name -> the ids of the members who hold it.
+        stations: per slot of the session, the station the team is at (``None`` in a
+            plenary slot); a station that lasts two slots appears twice in a row.
+    """
 
     number: int
     members: tuple[str, ...] = attrs.field(converter=tuple)
+    roles: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_roles, kw_only=True)
+    stations: tuple[str | None, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+
+    def role_of(self, participant_id: str) -> str | None:
+        """The role the participant holds in this team, or ``None``."""
+        for role, holders in self.roles.items():
+            if participant_id in holders:
+                return role
+        return None
+
+
+@attrs.frozen
+class StaffSlot:
+    """Instructor ``instructor`` runs ``station`` in slot ``slot`` (from 1)."""
+
+    slot: int
+    station: str
+    instructor: str
 
 
 @attrs.frozen
 class SessionPlan:
-    """The teams of one session, numbered 1 to T."""
+    """The teams of one session, numbered 1 to T, and who runs which station in each slot."""
 
     session: str
     teams: tuple[Team, ...] = attrs.field(converter=tuple)
+    staff: tuple[StaffSlot, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
 
     def team(self, number: int) -> Team:
         return self.teams[number - 1]
@@ -82,7 +117,9 @@ class Plan:
                     raise PlanFileError(f"session {session.session!r}: team {t + 1} is numbered {team.number}")
                 for pid in team.members:
                     if not problem.has_participant(pid):
-                        raise PlanFileError(f"session {session.session!r}, team {team.number}: unknown participant {pid!r}")
+                        raise PlanFileError(
+                            f"session {session.session!r}, team {team.number}: unknown participant {pid!r}"
+                        )
                     i = problem.index(pid)
                     if out[k, i] >= 0:
                         raise PlanFileError(
@@ -90,4 +127,3 @@ class Plan:
                         )
                     out[k, i] = t
         return out
-

@@ -20,7 +20,11 @@ def precheck(problem: ProblemData) -> tuple[str, ...]:
         T = layout.num_teams
         biggest = max(b for _, b in layout.sizes)
         where = f"session {session.id!r}"
-        hard = [(c, name) for c, name in zip(problem.constraints, problem.constraint_names()) if c.hard and c.applies_to(session.id)]
+        hard = [
+            (c, name)
+            for c, name in zip(problem.constraints, problem.constraint_names())
+            if c.hard and c.applies_to(session.id)
+        ]
         pins: dict[int, tuple[int, str]] = {}
         for c, name in hard:
             if isinstance(c, Pin) and (c.session in (None, session.id)):
@@ -35,7 +39,7 @@ def precheck(problem: ProblemData) -> tuple[str, ...]:
             if isinstance(c, Spread):
                 counts = _value_counts(problem, present, c.attribute)
                 for value, count in counts.items():
-                    if count > c.max_per_team * T:
+                    if c.counts(value) and count > c.max_per_team * T:
                         found.append(
                             f"{where}: {name} allows at most {c.max_per_team} per team, but {count} people "
                             f"present have {c.attribute}={value!r} and there are only {T} teams "
@@ -63,9 +67,7 @@ def precheck(problem: ProblemData) -> tuple[str, ...]:
                 if isinstance(c, Apart):
                     group = [problem.index(m) for m in c.members if problem.index(m) in present]
                     if len(group) > T:
-                        found.append(
-                            f"{where}: {name} needs {len(group)} different teams, but there are only {T}"
-                        )
+                        found.append(f"{where}: {name} needs {len(group)} different teams, but there are only {T}")
                 for a, b in problem.pairs(c):
                     if a in pins and b in pins and pins[a][0] == pins[b][0] and a in present and b in present:
                         pa, pb = problem.participants[a].id, problem.participants[b].id

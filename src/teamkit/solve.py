@@ -183,7 +183,9 @@ def solve(
 MAX_PASSES = 12
 
 
-def _keep_team_pins(problem: ProblemData, assignment: np.ndarray, k: int, present: np.ndarray) -> list[CompiledConstraint]:
+def _keep_team_pins(
+    problem: ProblemData, assignment: np.ndarray, k: int, present: np.ndarray
+) -> list[CompiledConstraint]:
     """Session ``k`` keeps the previous session's teams: hard pins for those who attend both."""
     session = problem.sessions[k]
     if not session.keep_teams:

@@ -92,9 +92,7 @@ def categorical_column(problem: ProblemData, present: np.ndarray, attribute: str
     return Categorical(codes, values, totals)
 
 
-def compile_session(
-    problem: ProblemData, k: int, extra: list[CompiledConstraint] | None = None
-) -> CompiledSession:
+def compile_session(problem: ProblemData, k: int, extra: list[CompiledConstraint] | None = None) -> CompiledSession:
     """Session ``k`` as arrays. ``extra``: constraints the multi-session engine derives for
     this session (across-session rules seen with the other sessions fixed, kept teams);
     the across-session constraints themselves are skipped here."""
@@ -115,10 +113,16 @@ def compile_session(
 
     compiled = []
     for c, name in zip(problem.constraints, problem.constraint_names()):
-        if not c.applies_to(session_id) or c.across_sessions:
+        if not c.applies_to(session_id) or c.across_sessions or c.stage != "teams":
             continue
         data: dict = {}
-        if isinstance(c, (Spread, Balance, NoIsolation)):
+        if isinstance(c, Spread) and c.values is not None:
+            # Values the rule does not count are coded as missing, which spread ignores.
+            full = cat(c.attribute)
+            kept = np.array([v is not None and c.counts(v) for v in full.values])
+            codes = np.where(kept[full.codes], full.codes, 0)
+            data["cat"] = Categorical(codes, full.values, np.bincount(codes, minlength=len(full.values)))
+        elif isinstance(c, (Spread, Balance, NoIsolation)):
             data["cat"] = cat(c.attribute)
             if isinstance(c, NoIsolation):
                 table = data["cat"]

@@ -48,7 +48,11 @@ class MeetingCost:
             else:
                 self.soft += c.weight * np.maximum(m - 1, 0) ** c.power
         # a pair "in conflict" costs something once more
-        self.threshold = int(np.flatnonzero((self.hard > 0) | (self.soft > 0))[0]) if (self.hard.any() or self.soft.any()) else len(m)
+        self.threshold = (
+            int(np.flatnonzero((self.hard > 0) | (self.soft > 0))[0])
+            if (self.hard.any() or self.soft.any())
+            else len(m)
+        )
 
 
 class EventTabu:

@@ -161,7 +161,9 @@ def derived_constraints(
         elif isinstance(c, Reach):
             cat = meetings.column(c.attribute)
             met = meetings.values_met(cat.codes, len(cat.values), block, scope)
-            local_cat = Categorical(cat.codes[present], cat.values, np.bincount(cat.codes[present], minlength=len(cat.values)))
+            local_cat = Categorical(
+                cat.codes[present], cat.values, np.bincount(cat.codes[present], minlength=len(cat.values))
+            )
             out.append(CompiledConstraint(c, names[index], {"cat": local_cat, "met": met[present] > 0}))
     return out
 

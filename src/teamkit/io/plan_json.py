@@ -24,6 +24,8 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
+
+from teamkit._frozen import FrozenMap
 from typing import Any, Union
 
 import attrs
@@ -99,6 +101,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(np.ndarray, lambda a: a.tolist())
     conv.register_unstructure_hook(np.generic, lambda v: v.item())
     conv.register_unstructure_hook(MappingProxyType, lambda m: {k: conv.unstructure(v) for k, v in m.items()})
+    conv.register_unstructure_hook(FrozenMap, lambda m: {k: conv.unstructure(v) for k, v in m.items()})
 
     configure_tagged_union(_ConstraintUnion, conv, tag_name="kind", tag_generator=lambda cls: cls.kind)
 
