@@ -10,7 +10,8 @@ import attrs
 import numpy as np
 import pytest
 
-from teamkit.constraints import CONSTRAINT_KINDS, Apart, Diversity, Hierarchy, Pin, Spread
+from teamkit.activities import Instructor, Role, Station
+from teamkit.constraints import CONSTRAINT_KINDS, Apart, Diversity, Hierarchy, Pin, RolePin, Spread, StaffPin
 from teamkit.exceptions import EventFileError, RosterError
 from teamkit.io.event import Event, SolverOptions, load_event
 from teamkit.model import Session
@@ -66,7 +67,28 @@ def test_docs_example_loads(tmp_path):
     assert event.problem.sessions[0].absent == ("P12", "P11")
     assert event.problem.sessions[1].absent == ()
     assert event.problem.sessions[2].keep_teams
+    assert [(s.slots, s.plenary) for s in event.problem.sessions] == [(0, ()), (4, (1,)), (2, ())]
+    assert [r.name for r in event.problem.roles] == ["leader", "note-taker"]
+    assert event.problem.roles[0] == Role(
+        "leader", eligible={"echelon": ["III.a", "III.b", "IV.a", "IV.b"]}, max_turns=2
+    )
+    stations = {s.name: s for s in event.problem.stations}
+    assert len(stations) == 7
+    assert stations["rope bridge"] == Station(
+        "rope bridge", attributes={"intensity": "high", "setting": "outdoor"}, staff=1
+    )
+    assert stations["raft building"].duration == 2
+    assert stations["blindfold maze"].closed == (("d2-morning", 2),)
+    assert stations["campfire cooking"].sessions == ("d2-afternoon",)
+    assert event.problem.instructors == (
+        Instructor("I1", "Wahyu Pratama", stations=["rope bridge", "raft building"]),
+        Instructor("I2", "Lina Marlina", stations=["raft building"], sessions=["d2-morning"]),
+    )
     assert {c.kind for c in event.problem.constraints} == set(CONSTRAINT_KINDS)
+    assert RolePin("P05", "leader", "d2-morning") in event.problem.constraints
+    assert StaffPin("I1", "rope bridge", "d2-morning", slot=2) in event.problem.constraints
+    assert Spread("fitness", values=["limited"]) in event.problem.constraints
+    assert {c.per for c in event.problem.constraints if c.kind == "exercise_once"} == {"day", "event"}
     spread = event.problem.constraints[0]
     assert spread == Spread("unit", max_per_team=1, hard=False, weight=5.0, label="one per unit")
     matrix = event.problem.constraints[-1].distances
@@ -78,11 +100,13 @@ def test_docs_example_loads(tmp_path):
 
 def test_docs_mention_every_key():
     text = DOCS.read_text(encoding="utf-8")
-    for cls in (Session, *CONSTRAINT_KINDS.values(), SolverOptions):
+    for cls in (Session, Role, Station, Instructor, *CONSTRAINT_KINDS.values(), SolverOptions):
         for field in attrs.fields(cls):
             assert f"`{field.name}`" in text, f"{cls.__name__}.{field.name} is not documented"
     for kind in CONSTRAINT_KINDS:
         assert f"`{kind}`" in text
+    for table in ("roles", "stations", "instructors"):
+        assert f"## `[[{table}]]`" in text
 
 
 def test_basic_event(tmp_path):
@@ -425,7 +449,9 @@ def test_distances_file_only_for_diversity(tmp_path):
 
 
 # -- availability and several sessions ---------------------------------------------------------------
-THREE = BASIC + """
+THREE = (
+    BASIC
+    + """
 [[sessions]]
 id = "s2"
 num_teams = 2
@@ -435,6 +461,7 @@ id = "s3"
 num_teams = 2
 keep_teams = true
 """
+)
 
 
 def test_availability_fills_the_absent_lists(tmp_path):
@@ -465,8 +492,14 @@ kind = "meet_at_most"
     ("table", "message"),
     [
         ('participant = "P9"\nabsent = ["s1"]', "availability[1] (P9, line 17): unknown participant 'P9'"),
-        ('participant = "P1"\narrives = "s4"', "availability[1] (P1, line 17): arrives: unknown session 's4'; sessions are ['s1', 's2', 's3']"),
-        ('participant = "P1"\nleave = "s2"', "availability[1] (P1, line 17): unknown key 'leave' (did you mean 'leaves'?)"),
+        (
+            'participant = "P1"\narrives = "s4"',
+            "availability[1] (P1, line 17): arrives: unknown session 's4'; sessions are ['s1', 's2', 's3']",
+        ),
+        (
+            'participant = "P1"\nleave = "s2"',
+            "availability[1] (P1, line 17): unknown key 'leave' (did you mean 'leaves'?)",
+        ),
         ('absent = ["s1"]', "availability[1] (line 17): missing key 'participant'"),
     ],
 )

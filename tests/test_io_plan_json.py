@@ -13,17 +13,23 @@ from hypothesis import strategies as st
 
 from teamkit.constraints import (
     CONSTRAINT_KINDS,
-    AvoidRepeats,
-    MeetAtMost,
-    Reach,
     Apart,
+    AvoidRepeats,
+    AvoidStations,
     Balance,
     Diversity,
+    ExerciseOnce,
+    FairTurns,
     Hierarchy,
+    MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
+    Reach,
+    RolePin,
+    RoleShare,
     Spread,
+    StaffPin,
     Together,
 )
 from teamkit.exceptions import ModelError, PlanFileError
@@ -62,12 +68,18 @@ def make_problem() -> ProblemData:
         m.add_participant(
             pid, name, {"gender": gender, "age": age, "unit": unit, "boss": boss, "score": score, "vip": pid == "A"}
         )
-    m.add_session("s1", num_teams=2, day="d1")
-    m.add_session("s2", team_sizes=[(2, 3), (2, 3)], absent=["F"], name="Second")
+    m.add_session("s1", num_teams=2, day="d1", slots=3, plenary=[1])
+    m.add_session("s2", team_sizes=[(2, 3), (2, 3)], absent=["F"], name="Second", slots=2, day="d1")
     m.add_session("s3", team_size=2, remainder="exact")
     m.add_session("s4", num_teams=2, min_size=2, max_size=4)
     m.add_session("s5", max_size=3, min_size=2)
     m.add_session("s6", num_teams=2, min_size=2, max_size=4, keep_teams=True)
+    m.add_role("leader", eligible={"unit": ["X", "Y"], "vip": False}, max_turns=4)
+    m.add_role("scribe", people=["B", "C", "D", "E"], sessions=["s1"])
+    m.add_station("ropes", attributes={"intensity": "high", "level": 3, "outdoor": True}, staff=1)
+    m.add_station("maze", capacity=2, sessions=["s1", "s2"], closed=[("s2", 2)], attributes={"level": 1.5})
+    m.add_instructor("I1", "Iwan", stations=["ropes"], sessions=["s1"])
+    m.add_instructor("I2")
     matrix = np.arange(36, dtype=float).reshape(6, 6)
     matrix = (matrix + matrix.T) / 7
     for c in (
@@ -85,6 +97,14 @@ def make_problem() -> ProblemData:
         MeetAtMost(2, sessions=["s1", "s2", "s3"]),
         AvoidRepeats(power=3, weight=0.5),
         Reach("unit", at_least=2, label="meet units"),
+        Spread("gender", values=["P"], max_per_team=2, hard=False),
+        RoleShare("leader", "gender", ["P"], at_least=0.25, hard=False),
+        FairTurns(),
+        RolePin("C", "leader", "s1"),
+        AvoidStations(who={"vip": True}, stations={"intensity": ["high"], "level": [3, 4]}, hard=False),
+        ExerciseOnce("day"),
+        ExerciseOnce("event", hard=False, weight=0.5),
+        StaffPin("I1", "ropes", "s1", slot=2),
     ):
         m.add_constraint(c)
     return m.data()
@@ -103,6 +123,7 @@ def assert_same_problem(a: ProblemData, b: ProblemData) -> None:
     assert a.name == b.name
     assert a.participants == b.participants
     assert a.sessions == b.sessions
+    assert (a.roles, a.stations, a.instructors) == (b.roles, b.stations, b.instructors)
     assert len(a.constraints) == len(b.constraints)
     for x, y in zip(a.constraints, b.constraints, strict=True):
         assert type(x) is type(y)
@@ -134,7 +155,28 @@ def test_problem_round_trip():
 
 def test_problem_dict_shape():
     data = problem_to_dict(make_problem())
-    assert set(data) == {"name", "participants", "sessions", "constraints"}
+    assert set(data) == {"name", "participants", "sessions", "roles", "stations", "instructors", "constraints"}
+    assert data["roles"][0] == {
+        "name": "leader",
+        "per_team": 1,
+        "eligible": {"unit": ["X", "Y"], "vip": [False]},
+        "people": None,
+        "max_turns": 4,
+        "sessions": None,
+    }
+    assert data["stations"][1] == {
+        "name": "maze",
+        "capacity": 2,
+        "duration": 1,
+        "attributes": {"level": 1.5},
+        "sessions": ["s1", "s2"],
+        "closed": [["s2", 2]],
+        "staff": 0,
+    }
+    assert data["instructors"] == [
+        {"id": "I1", "name": "Iwan", "stations": ["ropes"], "sessions": ["s1"]},
+        {"id": "I2", "name": "I2", "stations": None, "sessions": None},
+    ]
     assert data["participants"][0] == {
         "id": "A",
         "name": "Ana",
@@ -142,6 +184,8 @@ def test_problem_dict_shape():
     }
     assert data["sessions"][1]["team_sizes"] == [[2, 3], [2, 3]]
     assert data["sessions"][1]["absent"] == ["F"]
+    assert data["sessions"][0]["slots"] == 3 and data["sessions"][0]["plenary"] == [1]
+    assert data["sessions"][2]["slots"] == 0 and data["sessions"][2]["plenary"] == []
     kinds = [c["kind"] for c in data["constraints"]]
     assert set(kinds) == set(CONSTRAINT_KINDS)
     spread = data["constraints"][0]
@@ -149,6 +193,7 @@ def test_problem_dict_shape():
         "kind": "spread",
         "attribute": "unit",
         "max_per_team": 1,
+        "values": None,
         "hard": False,
         "weight": 2.5,
         "sessions": None,
@@ -288,6 +333,9 @@ def test_write_and_read_plan(tmp_path):
         "participants": 6,
         "sessions": ["s1", "s2"],
         "sha256": problem_digest(two_session_problem()),
+        "roles": ["leader", "scribe"],
+        "stations": ["ropes", "maze"],
+        "instructors": ["I1", "I2"],
     }
 
 

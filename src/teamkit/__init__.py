@@ -1,7 +1,7 @@
 """teamkit: plan team-building events with mixed teams, on OR-Tools CP-SAT."""
 
 from teamkit.activities import Instructor, Role, Station
-from teamkit.checker import CheckReport, Violation, check
+from teamkit.checker import ActivityReport, CheckReport, Violation, check
 from teamkit.constraints import (
     Apart,
     AvoidRepeats,
@@ -36,10 +36,13 @@ from teamkit.model import Model, Participant, ProblemData, Session
 from teamkit.plan import Plan, SessionPlan, StaffSlot, Team
 from teamkit.result import Result, Status
 from teamkit.solve import Progress, solve
+from teamkit.views import AgendaRow, RosterMember, RosterRow, TimetableRow, agenda, rosters, timetable
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActivityReport",
+    "AgendaRow",
     "Apart",
     "AvoidRepeats",
     "AvoidStations",
@@ -69,6 +72,8 @@ __all__ = [
     "RolePin",
     "RoleShare",
     "RosterError",
+    "RosterMember",
+    "RosterRow",
     "Session",
     "SessionPlan",
     "SolverError",
@@ -80,8 +85,12 @@ __all__ = [
     "Team",
     "TeamkitError",
     "TeamkitWarning",
+    "TimetableRow",
     "Together",
     "Violation",
+    "agenda",
     "check",
+    "rosters",
     "solve",
+    "timetable",
 ]

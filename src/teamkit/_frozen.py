@@ -30,5 +30,8 @@ class FrozenMap(Mapping):
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FrozenMap is read-only")
 
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMap, (self._data,))

@@ -16,40 +16,59 @@ Conventions:
   NumericBalance) use everyone present, placed or not.
 - The number of teams is compared with the layout (``"team sizes"``); team ``t`` is checked
   against the ``t``-th size range of the layout, and surplus teams only against the count.
+- Roles, stations and staff are checked as the plan writes them (``"roles"``, ``"stations"``,
+  ``"staff"``). A *turn* is one session in which a person is listed as holder of a role the
+  session has. A team whose list of stations does not have one entry per slot is reported
+  once and left out of everything that reads stations per slot (capacity, durations, staff
+  needs, station rules), so that one fault is not reported again in every slot. An entry in
+  a plenary slot is reported and otherwise read as no station.
+- A *visit* is one stay at a station: a run of consecutive slots at it, broken by a plenary
+  slot or another station. A run longer than the station's duration is reported under
+  ``"stations"``; the rules that count visits count it once.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from teamkit._frozen import FrozenMap
 from typing import Any
 
 import attrs
 import numpy as np
 
+from teamkit._frozen import FrozenMap
+from teamkit.activities import matches
 from teamkit.constraints import (
     Apart,
     AvoidRepeats,
+    AvoidStations,
     Balance,
     Diversity,
+    ExerciseOnce,
+    FairTurns,
     Hierarchy,
     MeetAtMost,
     NoIsolation,
     NumericBalance,
     Pin,
     Reach,
+    RolePin,
+    RoleShare,
     Spread,
+    StaffPin,
     Together,
     fair_share_bounds,
 )
 from teamkit.exceptions import PlanFileError
-from teamkit.model import ProblemData, is_missing
-from teamkit.plan import Plan
+from teamkit.model import ProblemData, Session, is_missing, station_slots
+from teamkit.plan import Plan, SessionPlan
 
 ASSIGNMENT = "assignment"
 TEAM_SIZES = "team sizes"
 KEEP_TEAMS = "keep teams"
+ROLES = "roles"
+STATIONS = "stations"
+STAFF = "staff"
 
 #: A hard numeric balance is broken when a team mean is further than this beyond the tolerance.
 NUMERIC_EPS = 1e-9
@@ -110,8 +129,48 @@ class MeetingReport:
 
 
 @attrs.frozen
+class ActivityReport:
+    """Roles held and stations visited over the event.
+
+    Attributes:
+        role_turns: per participant id, per role name, the turns they held it (every
+            participant and every role, zeros included).
+        turn_distribution: per role, how many people held it each number of times, counting
+            the people eligible for it and anyone else who held it.
+        repeats_within_day: exercises done again on the same day, ``sum over participants,
+            stations and days of max(0, visits - 1)`` (sessions grouped by
+            :meth:`~teamkit.ProblemData.days`).
+        repeats_over_event: the same over the whole event.
+        station_load: per ``(session id, slot)`` of every station slot, per station, the
+            teams there: every station open in the slot, and any other that receives a team.
+    """
+
+    role_turns: Mapping[str, Mapping[str, int]]
+    turn_distribution: Mapping[str, Mapping[int, int]]
+    repeats_within_day: int
+    repeats_over_event: int
+    station_load: Mapping[tuple[str, int], Mapping[str, int]]
+
+    def summary_lines(self) -> list[str]:
+        """The lines :meth:`CheckReport.summary` prints about roles and stations."""
+        lines = []
+        for role, spread in self.turn_distribution.items():
+            counts = ", ".join(
+                f"{turns} ({people} {'person' if people == 1 else 'people'})" for turns, people in spread.items()
+            )
+            lines.append(f"role {role}: turns per person {counts}")
+        if self.station_load:
+            lines.append(
+                f"exercises repeated: {self.repeats_within_day} within a day, {self.repeats_over_event} over the event"
+            )
+        return lines
+
+
+@attrs.frozen
 class CheckReport:
-    """Everything :func:`check` found about a plan."""
+    """Everything :func:`check` found about a plan.
+
+    ``activities`` is ``None`` when the problem has neither roles nor stations."""
 
     violations: tuple[Violation, ...]
     penalties: Mapping[str, float]
@@ -120,6 +179,7 @@ class CheckReport:
     hard_violations: float
     teams: tuple[TeamMetrics, ...]
     meetings: MeetingReport
+    activities: ActivityReport | None = None
 
     @property
     def feasible(self) -> bool:
@@ -145,6 +205,8 @@ class CheckReport:
                 f"meetings: {mr.repeated_pairs} repeated ({mr.pairs_met_again} pairs met again, at most "
                 f"{mr.max_meetings} times); people met per participant: {min(met, default=0)} to {max(met, default=0)}"
             )
+        if self.activities is not None:
+            lines.extend(self.activities.summary_lines())
         for name, value in self.breakdown.items():
             lines.append(f"  {name}: {value:.6g} (penalty {self.penalties[name]:.6g})")
         hard = [name for name in self.penalties if name not in self.breakdown]
@@ -272,6 +334,7 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
     violations: list[Violation] = []
     penalties: dict[str, float] = {name: 0.0 for name in names}
     teams: list[TeamMetrics] = []
+    acts: list[_Activity] = []
 
     for k, session_plan in enumerate(plan.sessions):
         s = _Session(problem, k, assignment[k], len(session_plan.teams))
@@ -280,6 +343,8 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
         team_diversity = [0.0] * len(s.members)
         if problem.sessions[k].keep_teams and k > 0:
             _check_kept_teams(problem, k, assignment, ids, found)
+        act = _Activity(problem, problem.sessions[k], session_plan, s, found)
+        acts.append(act)
         for c, name in pairs:
             if not c.applies_to(s.id) or c.across_sessions:
                 continue
@@ -305,6 +370,12 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                 total = _pin(c, problem, s, cells)
             elif isinstance(c, Hierarchy):
                 total = _hierarchy(c, superiors[name], s, ids, cells)
+            elif isinstance(c, RolePin):
+                total = _role_pin(c, problem, s, act, cells)
+            elif isinstance(c, AvoidStations):
+                total = _avoid_stations(c, problem, s, act, ids, cells)
+            elif isinstance(c, StaffPin):
+                total = _staff_pin(c, act, cells)
             else:  # pragma: no cover - every kind is handled above
                 raise TypeError(f"the checker does not know constraint kind {type(c).__name__}")
             penalties[name] += total
@@ -336,12 +407,16 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                 )
             )
 
+    _check_max_turns(problem, acts, violations)
     blocks = problem.blocks()
     # Who shares a team in each session, read once for every across-session rule and the report.
     met = [_session_pairs(problem, k, assignment) for k in range(len(problem.sessions))]
     for c, name in pairs:
         if c.across_sessions:
-            penalties[name] = _across(c, name, problem, met, blocks, ids, values, violations)
+            if c.stage == "teams":
+                penalties[name] = _across(c, name, problem, met, blocks, ids, values, violations)
+            else:
+                penalties[name] = _across_activities(c, name, problem, acts, violations)
     breakdown: dict[str, float] = {}
     for c, name in pairs:
         if c.hard:
@@ -358,6 +433,7 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
         hard_violations=math.fsum(v.amount for v in violations),
         teams=tuple(teams),
         meetings=_meeting_report(problem, met, blocks, ids),
+        activities=_activity_report(problem, acts) if problem.roles or problem.stations else None,
     )
 
 
@@ -524,6 +600,497 @@ def _check_structure(s: _Session, ids: list[str], found: list[Violation]) -> Non
             )
 
 
+# -- roles, stations and staff -----------------------------------------------------------------
+def _slot_list(slots: Sequence[int]) -> str:
+    return ", ".join(str(j) for j in slots)
+
+
+def _runs(at: Sequence[str | None]) -> list[tuple[str, int, int]]:
+    """The stays in a team's stations per slot, as (station, first slot, last slot) from 1."""
+    runs: list[tuple[str, int, int]] = []
+    for j, name in enumerate(at, start=1):
+        if name is None:
+            continue
+        if runs and runs[-1][0] == name and runs[-1][2] == j - 1:
+            runs[-1] = (name, runs[-1][1], j)
+        else:
+            runs.append((name, j, j))
+    return runs
+
+
+class _Activity:
+    """One session's roles, stations and staff as the plan writes them, read once. The
+    structural faults ("roles", "stations", "staff") found on the way go to ``found``."""
+
+    def __init__(
+        self, problem: ProblemData, session: Session, plan: SessionPlan, s: _Session, found: list[Violation]
+    ) -> None:
+        self.session = session
+        self.id = session.id
+        self.plan = plan
+        self.members = s.members
+        self.stations = {st.name: st for st in problem.stations}
+        # role name -> the people listed as its holders (each once), for the roles the session has
+        self.held: dict[str, dict[str, None]] = {}
+        # per team: the station in every slot (None in a plenary slot or at none), or None when
+        # the team's list has the wrong length and cannot be read slot by slot
+        self.at: list[tuple[str | None, ...] | None] = []
+        self.runs: list[list[tuple[str, int, int]]] = []
+        # station slot -> station -> the numbers of the teams there
+        self.load: dict[int, dict[str, list[int]]] = {}
+        # (slot, station) -> the instructors there
+        self.staff: dict[tuple[int, str], list[str]] = {}
+        self._read_roles(problem, found)
+        self._read_stations(found)
+        self._read_staff(problem, found)
+
+    def _read_roles(self, problem: ProblemData, found: list[Violation]) -> None:
+        sid = self.id
+        roles = {r.name: r for r in problem.roles}
+        here = [r for r in problem.roles if r.applies_to(sid)]
+        seats: dict[str, list[tuple[str, int]]] = {}
+        for t, team in enumerate(self.plan.teams):
+            number = t + 1
+            members = set(team.members)
+            for name, listed in team.roles.items():
+                holders = list(dict.fromkeys(listed))
+                role = roles.get(name)
+                if role is None or not role.applies_to(sid):
+                    why = "there is no such role" if role is None else f"session {sid!r} does not have it"
+                    found.append(
+                        Violation(
+                            ROLES,
+                            sid,
+                            number,
+                            float(max(1, len(holders))),
+                            f"team {number} lists role {name!r} ({_names(holders) or 'nobody'}), but {why}",
+                        )
+                    )
+                    continue
+                held = self.held.setdefault(name, {})
+                for pid in holders:
+                    held[pid] = None
+                    seats.setdefault(pid, []).append((name, number))
+                    fault = None
+                    if not problem.has_participant(pid):
+                        fault = "is not on the roster"
+                    elif pid not in members:
+                        fault = "is not a member of it"
+                    elif not role.allows(pid, problem.participants[problem.index(pid)].attributes):
+                        fault = "is not eligible for it"
+                    if fault:
+                        found.append(
+                            Violation(ROLES, sid, number, 1.0, f"{pid} holds {name} in team {number} but {fault}")
+                        )
+            for role in here:
+                holders = list(dict.fromkeys(team.roles.get(role.name, ())))
+                if len(holders) != role.per_team:
+                    found.append(
+                        Violation(
+                            ROLES,
+                            sid,
+                            number,
+                            float(abs(len(holders) - role.per_team)),
+                            f"team {number} has {len(holders)} {role.name} ({_names(holders) or 'nobody'}); "
+                            f"exactly {role.per_team} needed",
+                        )
+                    )
+        for pid, held_seats in seats.items():
+            if len(held_seats) > 1:
+                numbers = {n for _, n in held_seats}
+                listing = ", ".join(f"{r} in team {n}" for r, n in held_seats)
+                found.append(
+                    Violation(
+                        ROLES,
+                        sid,
+                        numbers.pop() if len(numbers) == 1 else None,
+                        float(len(held_seats) - 1),
+                        f"{pid} holds {len(held_seats)} roles in session {sid!r} ({listing}); one at most",
+                    )
+                )
+
+    def _read_stations(self, found: list[Violation]) -> None:
+        sid, slots = self.id, self.session.slots
+        plenary = set(self.session.plenary)
+        for t, team in enumerate(self.plan.teams):
+            number = t + 1
+            entries = tuple(team.stations)
+            if len(entries) != slots:
+                need = f"session {sid!r} has no slots" if slots == 0 else f"session {sid!r} has {slots} slots"
+                found.append(
+                    Violation(
+                        STATIONS,
+                        sid,
+                        number,
+                        float(abs(len(entries) - slots)),
+                        f"team {number} has {len(entries)} station {'entry' if len(entries) == 1 else 'entries'}; "
+                        f"{need}",
+                    )
+                )
+                self.at.append(None)
+                self.runs.append([])
+                continue
+            at: list[str | None] = []
+            for j, name in enumerate(entries, start=1):
+                fault = None
+                if j in plenary:
+                    if name is not None:
+                        fault = f"team {number} is at {name!r} in slot {j}, a plenary slot"
+                    name = None
+                elif name is None:
+                    fault = f"team {number} is at no station in slot {j}, which is not a plenary slot"
+                elif name not in self.stations:
+                    fault = f"team {number} is at unknown station {name!r} in slot {j}"
+                elif not self.stations[name].open_in(sid, j):
+                    fault = f"team {number} is at {name!r} in slot {j}, when it is closed"
+                if fault:
+                    found.append(Violation(STATIONS, sid, number, 1.0, fault))
+                at.append(name)
+            self.at.append(tuple(at))
+            runs = _runs(at)
+            self.runs.append(runs)
+            for name, first, last in runs:
+                station = self.stations.get(name)
+                length = last - first + 1
+                if station is not None and length != station.duration:
+                    d = station.duration
+                    repeat = ", a repeat visit" if length > d and length % d == 0 else ""
+                    found.append(
+                        Violation(
+                            STATIONS,
+                            sid,
+                            number,
+                            float(abs(length - d)),
+                            f"team {number} is at {name!r} for {length} slot(s) in a row (slots {first} to "
+                            f"{last}{repeat}); it takes {d}",
+                        )
+                    )
+            starts: dict[str, list[int]] = {}
+            for name, first, _ in runs:
+                starts.setdefault(name, []).append(first)
+            for name, firsts in starts.items():
+                if len(firsts) > 1:
+                    found.append(
+                        Violation(
+                            STATIONS,
+                            sid,
+                            number,
+                            float(len(firsts) - 1),
+                            f"team {number} goes to {name!r} {len(firsts)} times in session {sid!r} "
+                            f"(from slots {_slot_list(firsts)}); once at most",
+                        )
+                    )
+        for j in station_slots(self.session):
+            load: dict[str, list[int]] = {}
+            for t, at_t in enumerate(self.at):
+                if at_t is not None and at_t[j - 1] is not None:
+                    load.setdefault(at_t[j - 1], []).append(t + 1)
+            self.load[j] = load
+            for name, numbers in load.items():
+                station = self.stations.get(name)
+                if station is not None and len(numbers) > station.capacity:
+                    found.append(
+                        Violation(
+                            STATIONS,
+                            sid,
+                            None,
+                            float(len(numbers) - station.capacity),
+                            f"{len(numbers)} teams are at {name!r} in slot {j} (teams "
+                            f"{_slot_list(numbers)}); it holds {station.capacity}",
+                        )
+                    )
+
+    def _read_staff(self, problem: ProblemData, found: list[Violation]) -> None:
+        sid = self.id
+        valid = station_slots(self.session)
+        instructors = {i.id: i for i in problem.instructors}
+        places: dict[tuple[str, int], list[str]] = {}
+        for entry in self.plan.staff:
+            who, name, j = entry.instructor, entry.station, entry.slot
+            fault = None
+            if name not in self.stations:
+                fault = f"instructor {who} is at unknown station {name!r} in slot {j}"
+            elif j not in valid:
+                fault = (
+                    f"instructor {who} runs {name!r} in slot {j}, which is not a station slot of session "
+                    f"{sid!r} (those are {_slot_list(valid) or 'none'})"
+                )
+            elif who not in instructors:
+                fault = f"unknown instructor {who!r} runs {name!r} in slot {j}"
+            if fault:
+                found.append(Violation(STAFF, sid, None, 1.0, fault))
+                continue
+            if not instructors[who].can_run(name, sid):
+                # Reported, and still counted at the station: they are there, so the station
+                # is not also short of staff.
+                found.append(
+                    Violation(
+                        STAFF,
+                        sid,
+                        None,
+                        1.0,
+                        f"instructor {who} runs {name!r} in slot {j}, but cannot run it in session {sid!r}",
+                    )
+                )
+            here = self.staff.setdefault((j, name), [])
+            if who not in here:
+                here.append(who)
+            there = places.setdefault((who, j), [])
+            if name not in there:
+                there.append(name)
+        for (who, j), names in places.items():
+            if len(names) > 1:
+                found.append(
+                    Violation(
+                        STAFF,
+                        sid,
+                        None,
+                        float(len(names) - 1),
+                        f"instructor {who} is at {len(names)} stations in slot {j} "
+                        f"({', '.join(map(repr, names))}); one at most",
+                    )
+                )
+        for j in valid:
+            for name, numbers in self.load[j].items():
+                station = self.stations.get(name)
+                if station is None or not station.staff:
+                    continue
+                here = self.staff.get((j, name), [])
+                if len(here) != station.staff:
+                    who = f" ({_names(here)})" if here else ""
+                    found.append(
+                        Violation(
+                            STAFF,
+                            sid,
+                            None,
+                            float(abs(len(here) - station.staff)),
+                            f"{name!r} receives team(s) {_slot_list(numbers)} in slot {j} and needs "
+                            f"{station.staff} instructor(s), but has {len(here)}{who}",
+                        )
+                    )
+
+
+def _check_max_turns(problem: ProblemData, acts: list[_Activity], violations: list[Violation]) -> None:
+    """Nobody holds a role more often over the event than its ``max_turns``."""
+    for role in problem.roles:
+        if role.max_turns is None:
+            continue
+        where: dict[str, list[str]] = {}
+        for act in acts:
+            for pid in act.held.get(role.name, ()):
+                where.setdefault(pid, []).append(act.id)
+        for pid, sessions in where.items():
+            if len(sessions) > role.max_turns:
+                violations.append(
+                    Violation(
+                        ROLES,
+                        ", ".join(sessions),
+                        None,
+                        float(len(sessions) - role.max_turns),
+                        f"{pid} holds {role.name} {len(sessions)} times (sessions {', '.join(sessions)}); "
+                        f"at most {role.max_turns} allowed",
+                    )
+                )
+
+
+def _visits(acts: list[_Activity], sessions: Sequence[int]) -> dict[tuple[int, str], list[tuple[int, int]]]:
+    """Per (participant index, station), the visits in ``sessions`` as (session index, first
+    slot). Participants visit with the team they are in."""
+    out: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for k in sessions:
+        act = acts[k]
+        for t, runs in enumerate(act.runs):
+            for i in act.members[t]:
+                for name, first, _ in runs:
+                    out.setdefault((i, name), []).append((k, first))
+    return out
+
+
+def _repeats(visits: dict[tuple[int, str], list[tuple[int, int]]]) -> int:
+    return sum(max(0, len(where) - 1) for where in visits.values())
+
+
+def _seats(problem: ProblemData, k: int, roles: Sequence[Any]) -> int:
+    """The role turns of session ``k``: teams times holders per team, for the roles it has."""
+    sid = problem.sessions[k].id
+    return sum(problem.layout(k).num_teams * r.per_team for r in roles if r.applies_to(sid))
+
+
+def _across_activities(c, name: str, problem: ProblemData, acts: list[_Activity], violations: list[Violation]) -> float:
+    """The penalty of one across-session rule on roles or stations; hard breaks go to
+    ``violations``. Only the sessions the rule applies to count."""
+    scope = [k for k, session in enumerate(problem.sessions) if c.applies_to(session.id)]
+    if isinstance(c, RoleShare):
+        role = problem.role(c.role)
+        turns = sum(_seats(problem, k, (role,)) for k in scope)
+        wanted = {c.attribute: c.values}
+        group = {p.id for p in problem.participants if matches(p.attributes, wanted)}
+        share = c.share(turns, len(group), problem.num_participants)
+        holders = [pid for k in scope for pid in acts[k].held.get(role.name, ()) if pid in group]
+        short = max(0, share - len(holders))
+        if short and c.hard:
+            sessions = [problem.sessions[k].id for k in scope if role.applies_to(problem.sessions[k].id)]
+            held_by = f" (held by {_names(list(dict.fromkeys(holders)))})" if holders else ""
+            violations.append(
+                Violation(
+                    name,
+                    ", ".join(sessions),
+                    None,
+                    float(short),
+                    f"people with {c.attribute}={'|'.join(map(str, c.values))} ({len(group)} of "
+                    f"{problem.num_participants}) hold {len(holders)} of the {turns} {role.name} turns{held_by}; "
+                    f"at least {share} needed",
+                )
+            )
+        return float(short)
+    if isinstance(c, FairTurns):
+        roles = problem.roles if c.role is None else (problem.role(c.role),)
+        turns = sum(_seats(problem, k, roles) for k in scope)
+        eligible = sum(1 for p in problem.participants if any(r.allows(p.id, p.attributes) for r in roles))
+        if not eligible:
+            return 0.0
+        fair = -(-turns // eligible)
+        held: dict[str, int] = {}
+        for k in scope:
+            for role in roles:
+                for pid in acts[k].held.get(role.name, ()):
+                    held[pid] = held.get(pid, 0) + 1
+        return float(sum(max(0, h - fair) for h in held.values()))
+    if isinstance(c, ExerciseOnce):
+        if c.per == "day":
+            groups = [tuple(k for k in day if k in scope) for day in problem.days()]
+        else:
+            groups = [tuple(scope)]
+        total = 0
+        for group in groups:
+            visits = _visits(acts, group)
+            if c.per == "event":
+                span = "over the event"
+            elif group and problem.sessions[group[0]].day is not None:
+                span = f"on day {problem.sessions[group[0]].day}"
+            else:  # a session without a day is a day of its own
+                span = "in one session"
+            if not c.hard:
+                total += _repeats(visits)
+                continue
+            for (i, station), where in sorted(visits.items(), key=lambda item: (item[0][0], item[1][0])):
+                excess = len(where) - 1
+                if excess <= 0:
+                    continue
+                total += excess
+                sessions = list(dict.fromkeys(acts[k].id for k, _ in where))
+                listing = ", ".join(f"{acts[k].id} slot {j}" for k, j in where)
+                violations.append(
+                    Violation(
+                        name,
+                        ", ".join(sessions),
+                        None,
+                        float(excess),
+                        f"{problem.participants[i].id} does {station!r} {len(where)} times {span} ({listing}); "
+                        "once at most",
+                    )
+                )
+        return float(total)
+    raise TypeError(f"the checker does not know constraint kind {type(c).__name__}")  # pragma: no cover
+
+
+def _role_pin(c: RolePin, problem: ProblemData, s: _Session, act: _Activity, cells: list) -> float:
+    if c.session != s.id:
+        return 0.0
+    i = problem.index(c.participant)
+    if not s.is_present[i]:
+        return 0.0
+    t = s.team_of[i]
+    if t < 0:
+        cells.append((None, 1, f"{c.participant} is in no team, so not {c.role} as pinned"))
+        return 1.0
+    team = act.plan.teams[t]
+    if c.participant in team.roles.get(c.role, ()):
+        return 0.0
+    holds = team.role_of(c.participant)
+    now = f"holds {holds}" if holds else "holds no role"
+    cells.append((t + 1, 1, f"{c.participant} {now} in team {t + 1}, but is pinned to be {c.role}"))
+    return 1.0
+
+
+def _avoid_stations(
+    c: AvoidStations, problem: ProblemData, s: _Session, act: _Activity, ids: list[str], cells: list
+) -> float:
+    total = 0
+    for t, at in enumerate(act.at):
+        if at is None:
+            continue
+        who = [i for i in s.members[t] if matches(problem.participants[i].attributes, c.who)]
+        if not who:
+            continue
+        slots_at: dict[str, list[int]] = {}
+        for j, name in enumerate(at, start=1):
+            station = act.stations.get(name) if name is not None else None
+            if station is not None and matches(station.attributes, c.stations):
+                slots_at.setdefault(name, []).append(j)
+        for name, slots in slots_at.items():
+            amount = len(who) * len(slots)
+            total += amount
+            cells.append(
+                (
+                    t + 1,
+                    amount,
+                    (
+                        f"team {t + 1} is at {name!r} in slot(s) {_slot_list(slots)} with "
+                        f"{_names([ids[i] for i in who])}, who should not go there"
+                    ),
+                )
+            )
+    return float(total)
+
+
+def _staff_pin(c: StaffPin, act: _Activity, cells: list) -> float:
+    if c.session != act.id:
+        return 0.0
+    total = 0
+    for j in station_slots(act.session) if c.slot is None else (c.slot,):
+        if c.instructor in act.staff.get((j, c.station), ()):
+            continue
+        elsewhere = list(
+            dict.fromkeys(e.station for e in act.plan.staff if e.instructor == c.instructor and e.slot == j)
+        )
+        now = f"runs {', '.join(map(repr, elsewhere))}" if elsewhere else "runs no station"
+        cells.append((None, 1, f"instructor {c.instructor} {now} in slot {j}, but is pinned to {c.station!r}"))
+        total += 1
+    return float(total)
+
+
+def _activity_report(problem: ProblemData, acts: list[_Activity]) -> ActivityReport:
+    turns = {p.id: {r.name: 0 for r in problem.roles} for p in problem.participants}
+    for act in acts:
+        for role, holders in act.held.items():
+            for pid in holders:
+                if pid in turns:
+                    turns[pid][role] += 1
+    distribution = {}
+    for role in problem.roles:
+        tally: dict[int, int] = {}
+        for p in problem.participants:
+            n = turns[p.id][role.name]
+            if n or role.allows(p.id, p.attributes):
+                tally[n] = tally.get(n, 0) + 1
+        distribution[role.name] = FrozenMap(dict(sorted(tally.items())))
+    load: dict[tuple[str, int], Mapping[str, int]] = {}
+    for act in acts:
+        for j in station_slots(act.session):
+            here = {st.name: 0 for st in problem.stations if st.open_in(act.id, j)}
+            for name, numbers in act.load[j].items():
+                here[name] = len(numbers)
+            load[(act.id, j)] = FrozenMap(here)
+    return ActivityReport(
+        role_turns=FrozenMap({pid: FrozenMap(held) for pid, held in turns.items()}),
+        turn_distribution=FrozenMap(distribution),
+        repeats_within_day=sum(_repeats(_visits(acts, day)) for day in problem.days()),
+        repeats_over_event=_repeats(_visits(acts, range(len(acts)))),
+        station_load=FrozenMap(load),
+    )
+
+
 # -- categorical kinds -------------------------------------------------------------------------
 def _team_groups(members: list[int], vals: list[Any]) -> dict[Any, list[int]]:
     """The members of one team grouped by value (missing under ``None``), in first-seen order."""
@@ -546,8 +1113,10 @@ def _spread(c: Spread, s: _Session, vals: list[Any], ids: list[str], cells: list
                     (
                         t + 1,
                         excess,
-                        f"team {t + 1} has {len(group)} members with {c.attribute}={value!r} "
-                        f"({_names([ids[i] for i in group])}); at most {c.max_per_team} allowed",
+                        (
+                            f"team {t + 1} has {len(group)} members with {c.attribute}={value!r} "
+                            f"({_names([ids[i] for i in group])}); at most {c.max_per_team} allowed"
+                        ),
                     )
                 )
     return float(total)
@@ -577,8 +1146,10 @@ def _balance(c: Balance, s: _Session, vals: list[Any], ids: list[str], cells: li
                 (
                     t + 1,
                     distance,
-                    f"team {t + 1} ({size} members) has {count} with {shown}{who}; {expected} expected "
-                    f"({count_all} of the {n} present have it)",
+                    (
+                        f"team {t + 1} ({size} members) has {count} with {shown}{who}; {expected} expected "
+                        f"({count_all} of the {n} present have it)"
+                    ),
                 )
             )
     return float(total)
@@ -597,8 +1168,10 @@ def _no_isolation(c: NoIsolation, s: _Session, vals: list[Any], ids: list[str], 
                     (
                         t + 1,
                         shortfall,
-                        f"team {t + 1} has only {len(group)} with {c.attribute}={value!r} "
-                        f"({_names([ids[i] for i in group])}); at least {c.min_count} needed, or none",
+                        (
+                            f"team {t + 1} has only {len(group)} with {c.attribute}={value!r} "
+                            f"({_names([ids[i] for i in group])}); at least {c.min_count} needed, or none"
+                        ),
                     )
                 )
     return float(total)
@@ -626,8 +1199,10 @@ def _numeric_balance(c: NumericBalance, s: _Session, vals: list[Any], cells: lis
                     (
                         t + 1,
                         excess**2,
-                        f"team {t + 1} has mean {c.attribute} {mean:.6g}, {abs(mean - mu):.6g} from the mean "
-                        f"{mu:.6g} of everyone present; at most {tolerance:g} allowed",
+                        (
+                            f"team {t + 1} has mean {c.attribute} {mean:.6g}, {abs(mean - mu):.6g} from the mean "
+                            f"{mu:.6g} of everyone present; at most {tolerance:g} allowed"
+                        ),
                     )
                 )
         else:

@@ -116,6 +116,23 @@ def _report_to_dict(report: Any) -> dict[str, Any]:
         "violations": violations,
         "teams": jsonable(getattr(report, "teams", ())),
         "meetings": jsonable(report.meetings),
+        "activities": _activities_to_dict(report.activities),
+    }
+
+
+def _activities_to_dict(activities: Any) -> dict[str, Any] | None:
+    """Roles and stations of a check report; station load keyed by session, then slot."""
+    if activities is None:
+        return None
+    load: dict[str, dict[str, Any]] = {}
+    for (session, slot), stations in activities.station_load.items():
+        load.setdefault(session, {})[str(slot)] = jsonable(stations)
+    return {
+        "role_turns": jsonable(activities.role_turns),
+        "turn_distribution": {role: {str(k): v for k, v in d.items()} for role, d in activities.turn_distribution.items()},
+        "repeats_within_day": activities.repeats_within_day,
+        "repeats_over_event": activities.repeats_over_event,
+        "station_load": load,
     }
 
 

@@ -456,7 +456,7 @@ class ProblemData:
             for sid in station.sessions or ():
                 known_session(what, sid)
                 session = self.sessions[session_ids.index(sid)]
-                if station.duration > len(station_slots(session)):
+                if 0 < len(station_slots(session)) < station.duration:
                     raise ModelError(
                         f"{what} takes {station.duration} slots, but session {sid!r} has only "
                         f"{len(station_slots(session))} station slots"

@@ -28,6 +28,7 @@ import numpy as np
 
 from teamkit.constraints import AvoidRepeats, MeetAtMost, Pin, Together
 from teamkit.engine import constructions, golfer
+from teamkit.engine.activities import Activities, role_cover, role_penalties, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import (
     Meetings,
@@ -39,10 +40,12 @@ from teamkit.engine.meetings import (
 )
 from teamkit.engine.search import EPS, LocalSearch, better, solve_session
 from teamkit.model import ProblemData
-from teamkit.plan import Plan
+from teamkit.plan import Plan, StaffSlot
 from teamkit.precheck import precheck
 from teamkit.result import Result, Status
 from teamkit.solvers import ortools as cpsat
+from teamkit.solvers.ortools.roles import assign_roles
+from teamkit.solvers.ortools.stations import plan_stations
 
 
 @attrs.frozen
@@ -101,7 +104,7 @@ def solve(
             seed=seed,
         )
 
-    if problem.spans_sessions:
+    if problem.spans_sessions or problem.roles or problem.stations:
         return _solve_event(problem, time_limit, seed, workers, progress, started, deadline)
 
     S = len(problem.sessions)
@@ -264,7 +267,16 @@ def _solve_event(
     hard_across = {names[i] for i, c in enumerate(problem.constraints) if c.across_sessions and c.hard}
     assignment = np.full((S, n), -1, dtype=np.int64)
     meetings = Meetings(problem, assignment)
-    starts = _construction_start(problem)
+    acts = Activities(problem) if problem.stations else None
+    station_names = {names[i] for i, c in enumerate(problem.constraints) if c.stage == "stations"}
+    # People who must be spread for their roles, or whose stations depend on their team,
+    # are not free to take the places of an exact construction or of the all-sessions tabu.
+    covers = any(role_cover(problem, k, np.asarray(problem.layout(k).present)) for k in range(S))
+    people_bound = covers or (acts is not None and acts.shapes_teams)
+    # Time kept at the end for the roles of the whole event.
+    reserve = min(0.1 * time_limit, 10.0) if problem.roles else 0.0
+    deadline -= reserve
+    starts = {} if people_bound else _construction_start(problem)
     for k, row in starts.items():
         assignment[k] = row
         meetings.update(k)
@@ -277,7 +289,32 @@ def _solve_event(
         hard = float(own_hard.sum()) + sum(v for name, v in across.items() if name in hard_across)
         soft = sum(sum(b.values()) for b in own_soft)
         soft += sum(weights[name] * v for name, v in across.items() if name not in hard_across)
+        if acts is not None:
+            for index, value in acts.penalties(assignment).items():
+                c = problem.constraints[index]
+                if c.hard:
+                    hard += value
+                else:
+                    soft += c.weight * value
         return hard, soft
+
+    def route(k: int, formed: bool, session_deadline: float) -> None:
+        """Stations of session k: designed before its teams are formed, re-planned for the
+        actual members after."""
+        if acts is None or not acts.has_slots(k):
+            return
+        budget = max(1.0, min(8.0, 0.3 * (session_deadline - time.monotonic())))
+        request = acts.request(k, assignment, formed)
+        found = plan_stations(request, acts.hint(k), seconds=budget, seed=seed, effort=4.0 if formed else 8.0)
+        if found is None and acts.routes[k] is None and request.groups:
+            # No design with a seating witness in time: design for the structure alone, and
+            # leave the people's rules to the team forming and the re-routing after it.
+            request = attrs.evolve(request, groups=(), group_limits=())
+            found = plan_stations(request, None, seconds=budget, seed=seed, effort=8.0)
+        if found is not None:
+            acts.adopt(k, found)
+        elif acts.routes[k] is None:
+            raise _NoStations(problem.sessions[k].id)
 
     def report(phase: str, session: str, hard: float, soft: float | None) -> None:
         if progress is not None:
@@ -288,8 +325,13 @@ def _solve_event(
         session = problem.sessions[k]
         rng = np.random.default_rng([seed, k, pass_])
         present = np.asarray(problem.layout(k).present, dtype=np.int64)
+        if acts is not None and acts.routes[k] is None:
+            route(k, False, session_deadline)
         extra = derived_constraints(problem, meetings, k, present, names)
         extra += _keep_team_pins(problem, assignment, k, present)
+        extra += role_cover(problem, k, present)
+        if acts is not None:
+            extra += acts.team_costs(k, assignment, present)
         cs = compile_session(problem, k, extra)
         fresh = (pass_ == 0 and k not in starts) or session.keep_teams
         ls = solve_session(cs, rng, session_deadline, start=None if fresh else assignment[k, present].copy())
@@ -302,13 +344,17 @@ def _solve_event(
         assignment[k] = -1
         assignment[k, present] = ls.st.team
         meetings.update(k)
-        own_hard[k], own_soft[k] = _own_penalties(ls, across_names)
+        route(k, True, session_deadline)
+        own_hard[k], own_soft[k] = _own_penalties(ls, skip)
         report(f"pass {pass_ + 1}", session.id, ls.hard, ls.soft)
 
     def measure_session(k: int) -> None:
         """Own penalties of session k as it stands (after the tabu moved people)."""
-        own_hard[k], own_soft[k] = _own_penalties(_scored(problem, k, assignment, pins=False), across_names)
+        own_hard[k], own_soft[k] = _own_penalties(_scored(problem, k, assignment, pins=False), skip)
 
+    # Station rules are scored over the whole plan (routes change after teams do); the
+    # engine's role cover only steers team forming, the roles themselves are scored at the end.
+    skip = across_names | station_names | {cc.name for k in range(S) for cc in role_cover(problem, k, np.asarray(problem.layout(k).present))}
     across_bound = _across_bound(problem)
     has_own_soft = any(not c.hard and not c.across_sessions for c in problem.constraints)
 
@@ -318,13 +364,27 @@ def _solve_event(
 
     stopped_by = "converged"
     # Pass 1 builds every session in order (each seeing the ones before), within half the time.
-    for k in range(S):
-        now = time.monotonic()
-        plan_session(k, 0, now + max(0.0, started + 0.5 * time_limit - now) / (S - k))
+    try:
+        for k in range(S):
+            now = time.monotonic()
+            plan_session(k, 0, now + max(0.0, started + 0.5 * (deadline - started) - now) / (S - k))
+    except _NoStations as error:
+        return Result(
+            status=Status.UNKNOWN,
+            plan=None,
+            runtime=time.monotonic() - started,
+            explanation=(
+                f"session {error.session!r}: no way to place every team at a station in every slot was "
+                f"found in time (capacity, opening times and staff together)",
+            ),
+            stopped_by="time_limit",
+            seed=seed,
+        )
     best = score()
     best_assignment = assignment.copy()
+    best_routes = _snapshot(acts)
     # Tabu over all sessions at once, where the meeting rules are what is left to fix.
-    if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem):
+    if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem) and not people_bound:
         # Keep some time for polishing passes when the sessions have soft rules of their own.
         share = 0.6 if has_own_soft else 1.0
         _event_tabu(problem, assignment, seed, time.monotonic() + share * (deadline - time.monotonic()), across_bound)
@@ -354,16 +414,42 @@ def _solve_event(
             plan_session(k, pass_, now + (deadline - now) / (S - k + S * (MAX_PASSES - pass_ - 1)))
         current = score()
         if better(current, best):
-            best, best_assignment = current, assignment.copy()
+            best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
         else:
             break
 
     assignment[:] = best_assignment
+    _restore(acts, best_routes)
     for k in range(S):
         meetings.update(k)
-    plan = Plan.from_assignment(problem, assignment)
     # Re-score the returned plan in one place: own terms per session, across rules globally.
-    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights)
+    hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights, skip)
+    holders: dict[tuple[int, int, int], list[int]] = {}
+    if problem.roles:
+        left = started + time_limit - time.monotonic()
+        found_roles = assign_roles(role_request(problem, assignment), seconds=max(0.5, left), seed=seed)
+        if found_roles is None:
+            return Result(
+                status=Status.UNKNOWN,
+                plan=None,
+                runtime=time.monotonic() - started,
+                explanation=("the roles could not be assigned in the time left; allow more time",),
+                stopped_by="time_limit",
+                seed=seed,
+            )
+        holders = found_roles
+    extra_penalties: dict = {}
+    if acts is not None:
+        extra_penalties.update(acts.penalties(assignment))
+    if problem.roles:
+        extra_penalties.update(role_penalties(problem, holders, assignment))
+    for index, value in extra_penalties.items():
+        c = problem.constraints[index] if index >= 0 else None  # -1: eligibility and turn limits
+        if c is None or c.hard:
+            hard_total += value
+        else:
+            breakdown[names[index]] = c.weight * value
+    plan = _plan(problem, assignment, acts, holders)
     soft_total = float(sum(breakdown.values()))
     only_across = all(name in across_names for name in breakdown)
     bound = across_bound if only_across else None
@@ -440,14 +526,19 @@ def _own_penalties(ls: LocalSearch, skip: set[str]) -> tuple[float, dict[str, fl
 
 
 def _event_breakdown(
-    problem: ProblemData, assignment: np.ndarray, meetings: Meetings, hard_across: set[str], weights: dict[str, float]
+    problem: ProblemData,
+    assignment: np.ndarray,
+    meetings: Meetings,
+    hard_across: set[str],
+    weights: dict[str, float],
+    skip: set[str],
 ) -> tuple[float, dict[str, float]]:
     """Hard total and soft breakdown of a whole plan: each session's own terms, and the
     across-session rules over the whole event."""
     hard = 0.0
     breakdown: dict[str, float] = {}
     for k in range(len(problem.sessions)):
-        own_hard, own = _own_penalties(_scored(problem, k, assignment, pins=True), set())
+        own_hard, own = _own_penalties(_scored(problem, k, assignment, pins=True), skip)
         hard += own_hard
         for name, value in own.items():
             breakdown[name] = breakdown.get(name, 0.0) + value
@@ -457,3 +548,55 @@ def _event_breakdown(
         else:
             breakdown[name] = weights[name] * value
     return hard, breakdown
+
+
+class _NoStations(Exception):
+    def __init__(self, session: str) -> None:
+        super().__init__(session)
+        self.session = session
+
+
+def _snapshot(acts: Activities | None) -> tuple[list, list] | None:
+    return None if acts is None else (list(acts.routes), list(acts.staff))
+
+
+def _restore(acts: Activities | None, snapshot: tuple[list, list] | None) -> None:
+    if acts is not None and snapshot is not None:
+        acts.routes, acts.staff = list(snapshot[0]), list(snapshot[1])
+
+
+def _plan(
+    problem: ProblemData,
+    assignment: np.ndarray,
+    acts: Activities | None,
+    holders: dict[tuple[int, int, int], list[int]],
+) -> Plan:
+    """The plan with each team's roles and stations, and each session's staff."""
+    plan = Plan.from_assignment(problem, assignment)
+    if acts is None and not holders:
+        return plan
+    ids = [p.id for p in problem.participants]
+    sessions = []
+    for k, (session, session_plan) in enumerate(zip(problem.sessions, plan.sessions)):
+        route = acts.routes[k] if acts is not None else None
+        slots = acts.slots[k] if acts is not None else ()
+        teams = []
+        for t, team in enumerate(session_plan.teams):
+            roles = {
+                role.name: tuple(ids[p] for p in holders.get((k, t, r), ()))
+                for r, role in enumerate(problem.roles)
+                if role.applies_to(session.id)
+            }
+            stations: list[str | None] = [None] * session.slots
+            if route is not None:
+                for l, slot in enumerate(slots):
+                    stations[slot - 1] = problem.stations[int(route[t, l])].name
+            teams.append(attrs.evolve(team, roles=roles, stations=tuple(stations)))
+        staff = ()
+        if acts is not None:
+            staff = tuple(
+                StaffSlot(slot=slots[l], station=problem.stations[s].name, instructor=problem.instructors[j].id)
+                for l, s, j in acts.staff[k]
+            )
+        sessions.append(attrs.evolve(session_plan, teams=tuple(teams), staff=staff))
+    return Plan(tuple(sessions))

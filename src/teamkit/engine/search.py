@@ -40,6 +40,8 @@ from teamkit.constraints import (
 from teamkit.engine.compiled import CompiledSession
 from teamkit.engine.terms import (
     BalanceTerm,
+    CostTerm,
+    CoverTerm,
     MatrixTerm,
     NoIsolationTerm,
     NumericBalanceTerm,
@@ -65,7 +67,11 @@ def build_terms(cs: CompiledSession, st: State) -> list[Term]:
     terms: list[Term] = []
     for cc in cs.constraints:
         c = cc.constraint
-        if isinstance(c, Spread):
+        if "cost" in cc.data:
+            terms.append(CostTerm(cc, st))
+        elif "cover" in cc.data:
+            terms.append(CoverTerm(cc, st))
+        elif isinstance(c, Spread):
             terms.append(SpreadTerm(cc, st))
         elif isinstance(c, Balance):
             terms.append(BalanceTerm(cc, st))
@@ -125,6 +131,10 @@ def together_groups(cs: CompiledSession) -> list[list[int]]:
 def stratified_order(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
     """People ordered so that equal values of the spread/balanced attributes are adjacent."""
     keys: list[np.ndarray] = []
+    # People eligible for a scarce role first, dealt evenly over the teams.
+    for cc in cs.constraints:
+        if "cover" in cc.data:
+            keys.append(-np.asarray(cc.data["cover"], dtype=np.int64))
     seen: set[str] = set()
     ordered = sorted(
         cs.constraints,
@@ -189,6 +199,12 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
             cost = 1e9 * w if c.hard else 1e4 * c.weight * w
             neighbours.setdefault(int(a), []).append((int(b), cost))
             neighbours.setdefault(int(b), []).append((int(a), cost))
+    # Costs of a person in a team (stations the person must not do again, or may not do).
+    costs = [
+        np.asarray(cc.data["cost"], dtype=float) * (1e9 if cc.constraint.hard else 1e4 * cc.constraint.weight)
+        for cc in cs.constraints
+        if "cost" in cc.data
+    ]
     n = cs.m
 
     def place(i: int, t: int) -> None:
@@ -220,6 +236,8 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
         for j, cost in neighbours.get(int(i), ()):
             if team[j] >= 0:
                 clash[team[j]] += cost
+        for matrix in costs:
+            clash += matrix[i]
         fill = size / np.maximum(target, 1)
         # distance of each team from the snake's current position
         cursor = snake[position % (2 * T)]

@@ -538,3 +538,70 @@ class PinTerm(Term):
 
     def conflicted(self, st: State, people: list[int]) -> np.ndarray:
         return np.array([i == self.person and st.team[i] != self.target for i in people])
+
+
+class CostTerm(Term):
+    """A cost for each (person, team) pair, ``cost[i, t]``: what placing person ``i`` in team
+    ``t`` costs, given what the team will do (its stations) and what the person did in the
+    other sessions. Hard costs count violations."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        super().__init__(compiled)
+        self.cost = np.asarray(compiled.data["cost"], dtype=float)
+        self.team_pen = np.zeros(st.num_teams)
+        np.add.at(self.team_pen, st.team, self.cost[np.arange(len(st.team)), st.team])
+
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        a = st.team[I]
+        b = st.team[J]
+        return self.cost[I, b] - self.cost[I, a] + self.cost[J, a] - self.cost[J, b]
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        return self.cost[i, B] - self.cost[i, st.team[i]]
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        self.team_pen[a] -= self.cost[i, a]
+        self.team_pen[b] += self.cost[i, b]
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        idx = np.asarray(people, dtype=np.int64)
+        return self.cost[idx, st.team[idx]] > 0
+
+
+class CoverTerm(Term):
+    """Every team needs at least ``need`` members from a set (``mask``), such as the people
+    eligible for a role. Penalty per team: ``max(0, need - count)``."""
+
+    def __init__(self, compiled: CompiledConstraint, st: State) -> None:
+        super().__init__(compiled)
+        self.mask = np.asarray(compiled.data["cover"], dtype=np.int64)
+        self.need = int(compiled.data["need"])
+        self.count = np.bincount(st.team, weights=self.mask, minlength=st.num_teams).astype(np.int64)
+        self.team_pen = self._pen(self.count).astype(float)
+
+    def _pen(self, count: np.ndarray) -> np.ndarray:
+        return np.maximum(self.need - count, 0)
+
+    def swap_delta(self, st: State, I: np.ndarray, J: np.ndarray) -> np.ndarray:
+        a = st.team[I]
+        b = st.team[J]
+        ei, ej = self.mask[I], self.mask[J]
+        ca, cb = self.count[a], self.count[b]
+        return (self._pen(ca - ei + ej) - self._pen(ca) + self._pen(cb - ej + ei) - self._pen(cb)).astype(float)
+
+    def move_delta(self, st: State, i: int, B: np.ndarray) -> np.ndarray:
+        a = int(st.team[i])
+        e = self.mask[i]
+        leave = self._pen(self.count[a] - e) - self._pen(self.count[a])
+        return (leave + self._pen(self.count[B] + e) - self._pen(self.count[B])).astype(float)
+
+    def after_move(self, st: State, i: int, a: int, b: int) -> None:
+        e = self.mask[i]
+        self.count[a] -= e
+        self.count[b] += e
+        self.team_pen[a] = self._pen(self.count[a])
+        self.team_pen[b] = self._pen(self.count[b])
+
+    def conflicted(self, st: State, people: list[int]) -> np.ndarray:
+        idx = np.asarray(people, dtype=np.int64)
+        return self.team_pen[st.team[idx]] > 0

@@ -1,10 +1,14 @@
-"""Event files: a whole problem (roster, sessions, constraints) and solver options in TOML.
+"""Event files: a whole problem (roster, sessions, roles, stations, instructors,
+constraints) and solver options in TOML.
 
-See ``docs/event-file.md`` for the format. The keys of ``[[sessions]]`` and
-``[[constraints]]`` are the fields of :class:`~teamkit.model.Session` and of the constraint
-classes, read from the classes themselves (``attrs.fields``), so a new field is a new key
-without a change here. Reading is data only: nothing in the file is evaluated, and the only
-files opened are those it names (the roster and distance files, relative to the event file).
+See ``docs/event-file.md`` for the format. The keys of ``[[sessions]]``, ``[[roles]]``,
+``[[stations]]``, ``[[instructors]]`` and ``[[constraints]]`` are the fields of
+:class:`~teamkit.model.Session`, :class:`~teamkit.activities.Role`,
+:class:`~teamkit.activities.Station`, :class:`~teamkit.activities.Instructor` and of the
+constraint classes, read from the classes themselves (``attrs.fields``), so a new field is a
+new key without a change here. Reading is data only: nothing in the file is evaluated, and
+the only files opened are those it names (the roster and distance files, relative to the
+event file).
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ import re
 import tomllib
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal, Union
 
 import attrs
 
 from teamkit._text import did_you_mean
+from teamkit.activities import Instructor, Role, Station
 from teamkit.constraints import CONSTRAINT_KINDS, Constraint, Diversity
 from teamkit.exceptions import EventFileError, ModelError
 from teamkit.io._files import read_input_bytes
@@ -85,14 +90,38 @@ class Event:
 
 
 #: The top-level keys and tables of an event file.
-TOP_LEVEL_KEYS: tuple[str, ...] = ("name", "roster", "solver", "sessions", "availability", "constraints")
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "name",
+    "roster",
+    "solver",
+    "sessions",
+    "availability",
+    "roles",
+    "stations",
+    "instructors",
+    "constraints",
+)
 
 #: Extra keys of a diversity constraint that are not fields of :class:`Diversity`.
 DIVERSITY_FILE_KEY = "distances_file"
 
 
+#: The type of a field that selects by attributes (``Role.eligible``, ``AvoidStations.who``):
+#: attribute -> a value or an array of values.
+_VALUE_SETS = Mapping[str, tuple[Any, ...]]
+#: The type of a field of free attributes (``Station.attributes``): attribute -> a value.
+_ATTRIBUTE_TABLE = Mapping[str, Any]
+
+
 class _Mismatch(Exception):
     pass
+
+
+def _is_scalar(value: Any) -> bool:
+    """A string, a boolean, a whole number or a finite number: what an attribute holds."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, (str, int, bool))
 
 
 def _coerce(value: Any, hint: Any) -> Any:
@@ -100,6 +129,20 @@ def _coerce(value: Any, hint: Any) -> Any:
     becomes a tuple, a whole number where a float is expected a float); raises _Mismatch."""
     if hint is Any:
         return value
+    if hint == _VALUE_SETS:
+        if not isinstance(value, dict):
+            raise _Mismatch
+        sets = {}
+        for key, values in value.items():
+            items = values if isinstance(values, list) else [values]
+            if not all(_is_scalar(v) for v in items):
+                raise _Mismatch
+            sets[key] = tuple(items)
+        return sets
+    if hint == _ATTRIBUTE_TABLE:
+        if not isinstance(value, dict) or not all(_is_scalar(v) for v in value.values()):
+            raise _Mismatch
+        return dict(value)
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (Union, types.UnionType):
@@ -151,6 +194,10 @@ def _coerce(value: Any, hint: Any) -> Any:
 
 def _describe(hint: Any, plural: bool = False) -> str:
     """The type ``hint`` in words, e.g. "a whole number" or "an array of strings"."""
+    if hint == _VALUE_SETS:
+        return ("tables" if plural else "a table") + " whose values are strings, numbers or booleans, or arrays of them"
+    if hint == _ATTRIBUTE_TABLE:
+        return ("tables" if plural else "a table") + " whose values are strings, numbers or booleans"
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (Union, types.UnionType):
@@ -169,7 +216,10 @@ def _describe(hint: Any, plural: bool = False) -> str:
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             return ("arrays" if plural else "an array") + " of " + _describe(args[0], plural=True)
-        inner = _describe(args[0], plural=True) if len(set(args)) == 1 else "values"
+        if len(set(args)) == 1:
+            inner = _describe(args[0], plural=True)
+        else:
+            inner = "values (" + ", ".join(_describe(a) for a in args) + ")"
         return f"{'arrays' if plural else 'an array'} of {len(args)} {inner}"
     if origin in (collections.abc.Mapping, dict):
         inner = f" whose values are {_describe(args[1], plural=True)}" if len(args) == 2 and args[1] is not Any else ""
@@ -289,12 +339,26 @@ class _Loader:
         participants = self.roster(doc)
         sessions = self.sessions(doc, participants)
         sessions = self.availability(doc, participants, sessions)
-        constraints = self.constraints(doc, participants, sessions)
-        try:
-            problem = ProblemData(participants, sessions, [c for _, c in constraints], name=name)
-        except ModelError as e:
-            raise self.fail("", str(e)) from None
+        # what no single session shows: duplicate ids, kept teams, nobody left by availability
+        teams_only = tuple(_teams_only(s) for s in sessions)
+        self.check("", ProblemData, participants, teams_only)
+        roles = self.roles(doc, participants, teams_only)
+        stations = self.stations(doc, participants, sessions)
+        # sessions with station slots need stations; instructors need the stations they name
+        base = self.check("", ProblemData, participants, sessions, roles=roles, stations=stations)
+        instructors = self.instructors(doc, base)
+        base = base.replace(instructors=instructors)
+        constraints = self.constraints(doc, base)
+        problem = self.check("", base.replace, constraints=[c for _, c in constraints], name=name)
         return Event(problem=problem, solver=solver, path=self.path, name=name)
+
+    def check(self, where: str, build: Callable[..., ProblemData], *args: Any, **kwargs: Any) -> ProblemData:
+        """``build(*args, **kwargs)``, with the :class:`ModelError` it raises turned into an
+        error at ``where``."""
+        try:
+            return build(*args, **kwargs)
+        except (ModelError, ValueError) as e:
+            raise self.fail(where, str(e)) from None
 
     def solver(self, doc: Mapping[str, Any]) -> SolverOptions:
         table = self.table(doc, "solver")
@@ -329,10 +393,8 @@ class _Loader:
             sid = table.get("id")
             where = self.where(where, sid if isinstance(sid, str) else None, line)
             session = self.make(Session, self.build(Session, table, where), where)
-            try:  # the checks that need the roster: absent ids, sizes that add up
-                ProblemData(participants, (attrs.evolve(session, keep_teams=False),))
-            except ModelError as e:
-                raise self.fail(where, str(e)) from None
+            # the checks that need the roster: absent ids, sizes that add up
+            self.check(where, ProblemData, participants, (attrs.evolve(_teams_only(session), keep_teams=False),))
             sessions.append(session)
         if not sessions:
             raise self.fail("", "no [[sessions]]: add at least one session")
@@ -376,13 +438,47 @@ class _Loader:
         details = [d for d in (label, f"line {line}" if line else None) if d]
         return f"{where} ({', '.join(details)})" if details else where
 
-    def constraints(
+    def entries(self, doc: Mapping[str, Any], key: str, cls: type, label: str) -> list[tuple[str, Any]]:
+        """The ``[[key]]`` tables as instances of ``cls``, each with its place in the file
+        (named by its ``label`` key)."""
+        out = []
+        for where, table, line in self.tables(doc, key):
+            name = table.get(label)
+            where = self.where(where, name if isinstance(name, str) else None, line)
+            out.append((where, self.make(cls, self.build(cls, table, where), where)))
+        return out
+
+    def roles(
         self, doc: Mapping[str, Any], participants: tuple[Participant, ...], sessions: tuple[Session, ...]
-    ) -> list[tuple[str, Constraint]]:
-        try:  # what no single session shows: duplicate ids
-            base = ProblemData(participants, sessions)
-        except ModelError as e:
-            raise self.fail("", str(e)) from None
+    ) -> tuple[Role, ...]:
+        """The ``[[roles]]``, each checked with those before it (a duplicate name, or too many
+        seats for the smallest team, is the fault of the role that adds it)."""
+        roles: list[Role] = []
+        for where, role in self.entries(doc, "roles", Role, "name"):
+            self.check(where, ProblemData, participants, sessions, roles=(*roles, role))
+            roles.append(role)
+        return tuple(roles)
+
+    def stations(
+        self, doc: Mapping[str, Any], participants: tuple[Participant, ...], sessions: tuple[Session, ...]
+    ) -> tuple[Station, ...]:
+        """The ``[[stations]]``, each checked against the sessions and those before it."""
+        stations: list[Station] = []
+        for where, station in self.entries(doc, "stations", Station, "name"):
+            self.check(where, ProblemData, participants, sessions, stations=(*stations, station))
+            stations.append(station)
+        return tuple(stations)
+
+    def instructors(self, doc: Mapping[str, Any], base: ProblemData) -> tuple[Instructor, ...]:
+        """The ``[[instructors]]``, each checked against the sessions, the stations and those
+        before it."""
+        instructors: list[Instructor] = []
+        for where, instructor in self.entries(doc, "instructors", Instructor, "id"):
+            self.check(where, base.replace, instructors=(*instructors, instructor))
+            instructors.append(instructor)
+        return tuple(instructors)
+
+    def constraints(self, doc: Mapping[str, Any], base: ProblemData) -> list[tuple[str, Constraint]]:
         out = []
         for where, table, line in self.tables(doc, "constraints"):
             kind = table.get("kind")
@@ -405,10 +501,8 @@ class _Loader:
                     raise self.fail(where, f"give distances or {DIVERSITY_FILE_KEY}, not both")
                 kwargs["distances"] = self.distances(table[DIVERSITY_FILE_KEY], where, base)
             constraint = self.make(cls, kwargs, where)
-            try:  # the checks that need the roster and the sessions
-                base.replace(constraints=(constraint,))
-            except (ModelError, ValueError) as e:
-                raise self.fail(where, str(e)) from None
+            # the checks that need the roster, the sessions, roles, stations and instructors
+            self.check(where, base.replace, constraints=(constraint,))
             out.append((where, constraint))
         return out
 
@@ -468,6 +562,11 @@ class _Loader:
             seen[key] = line
             pairs[(a, b)] = value
         return pairs
+
+
+def _teams_only(session: Session) -> Session:
+    """The session as far as its teams go: without slots, so that it needs no stations."""
+    return attrs.evolve(session, slots=0, plenary=())
 
 
 def load_event(path: str | os.PathLike[str]) -> Event:

@@ -8,7 +8,10 @@ A plan file (``plan.json``, see ``docs/plan-json.md``) is::
 
     {"format": "teamkit-plan", "version": 1, "plan": {...}, "result": {...}, "problem": {...}}
 
-``result`` and ``problem`` are optional.
+``result`` and ``problem`` are optional. Keys that version 1 gained later (a result's
+``repeats``; a team's ``roles`` and ``stations``, a session's ``staff``) are optional too:
+files without them read as before, and they are written only when they say something (a
+plan without roles or stations is written exactly as before), so the version stays 1.
 """
 
 from __future__ import annotations
@@ -21,29 +24,36 @@ import math
 import os
 import secrets
 import shutil
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-
-from teamkit._frozen import FrozenMap
 from typing import Any, Union
 
 import attrs
 import cattrs
 import numpy as np
+from cattrs.errors import IterableValidationError, IterableValidationNote
+from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
+from teamkit._frozen import FrozenMap
+from teamkit.activities import Instructor, Role, Station
 from teamkit.constraints import CONSTRAINT_KINDS, Constraint
 from teamkit.exceptions import PlanFileError, TeamkitError
 from teamkit.io._files import read_input_bytes
 from teamkit.model import AttributeValue, Participant, ProblemData, Session
-from teamkit.plan import Plan
+from teamkit.plan import Plan, SessionPlan, Team
 from teamkit.result import Result
 
 #: The ``format`` of a plan file.
 PLAN_FORMAT = "teamkit-plan"
 #: The ``version`` of the plan files this teamkit writes and reads.
 PLAN_VERSION = 1
+
+#: The keys of a problem as plain data (:func:`problem_to_dict`), in order; ``roles``,
+#: ``stations`` and ``instructors`` may be absent (empty) when read.
+PROBLEM_KEYS: tuple[str, ...] = ("name", "participants", "sessions", "roles", "stations", "instructors", "constraints")
 
 #: The keys of the ``result`` object of a plan file, in :class:`~teamkit.result.Result` order.
 RESULT_KEYS: tuple[str, ...] = (
@@ -87,6 +97,65 @@ def _structure_attribute_value(value: Any, _: Any) -> AttributeValue:
     raise ValueError(f"an attribute value must be text, a number, a boolean or null, got {value!r}")
 
 
+#: The type of the fields that select by attributes (``Role.eligible``, ``AvoidStations.who``
+#: and ``.stations``): attribute -> the values allowed.
+_VALUE_SETS = Mapping[str, tuple[Any, ...]]
+#: The type of a station's free ``attributes``.
+_ATTRIBUTE_TABLE = Mapping[str, Any]
+
+
+def _structure_value_sets(value: Any, _: Any) -> dict[str, tuple[AttributeValue, ...]]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object of attribute -> list of values, got {value!r}")
+    out = {}
+    for attribute, values in value.items():
+        if not isinstance(values, list) or not all(isinstance(v, (str, bool, int, float)) for v in values):
+            raise ValueError(f"the values of {attribute!r} must be a list of text, numbers or booleans, got {values!r}")
+        out[attribute] = tuple(values)
+    return out
+
+
+def _structure_attribute_table(value: Any, _: Any) -> dict[str, AttributeValue]:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"expected an object of attribute -> value, got {value!r}")
+    return {str(k): _structure_attribute_value(v, None) for k, v in value.items()}
+
+
+#: What structuring malformed data raises.
+_STRUCTURE_ERRORS = (cattrs.BaseValidationError, TeamkitError, ValueError, TypeError, KeyError, AttributeError)
+
+
+def _is_list_type(type_: Any) -> bool:
+    """``tuple[X, ...]``: a JSON list of X."""
+    args = typing.get_args(type_)
+    return typing.get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _list_hook(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], tuple[Any, ...]]]:
+    """Structures ``tuple[X, ...]`` from a list only: a string is not a list of its letters."""
+
+    def factory(type_: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+        item = typing.get_args(type_)[0]
+
+        def structure(value: Any, _: Any) -> tuple[Any, ...]:
+            if not isinstance(value, (list, tuple)):
+                raise TypeError(f"expected a list, got {value!r}")
+            out, errors = [], []
+            for k, v in enumerate(value):
+                try:
+                    out.append(conv.structure(v, item))
+                except _STRUCTURE_ERRORS as e:  # gathered, and raised together with their indices
+                    e.add_note(IterableValidationNote(f"Structuring {type_} @ index {k}", k, item))
+                    errors.append(e)
+            if errors:
+                raise IterableValidationError(f"While structuring {type_!r}", errors, type_)
+            return tuple(out)
+
+        return structure
+
+    return factory
+
+
 _ConstraintUnion = Union[tuple(CONSTRAINT_KINDS.values())]  # type: ignore[valid-type]  # noqa: UP007
 
 
@@ -98,10 +167,19 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(float, _strict(float, _is_number, float))
     conv.register_structure_hook(bool, _strict(bool, lambda v: isinstance(v, bool)))
     conv.register_structure_hook_func(lambda t: t == AttributeValue, _structure_attribute_value)
+    conv.register_structure_hook_func(lambda t: t == _VALUE_SETS, _structure_value_sets)
+    conv.register_structure_hook_factory(_is_list_type, _list_hook(conv))
+    conv.register_structure_hook_func(lambda t: t == _ATTRIBUTE_TABLE, _structure_attribute_table)
     conv.register_unstructure_hook(np.ndarray, lambda a: a.tolist())
     conv.register_unstructure_hook(np.generic, lambda v: v.item())
     conv.register_unstructure_hook(MappingProxyType, lambda m: {k: conv.unstructure(v) for k, v in m.items()})
     conv.register_unstructure_hook(FrozenMap, lambda m: {k: conv.unstructure(v) for k, v in m.items()})
+
+    # A team's roles and stations and a session's staff are written only when there are
+    # some: a plan without them reads and writes exactly as before they existed.
+    quiet = override(omit_if_default=True)
+    conv.register_unstructure_hook(Team, make_dict_unstructure_fn(Team, conv, roles=quiet, stations=quiet))
+    conv.register_unstructure_hook(SessionPlan, make_dict_unstructure_fn(SessionPlan, conv, staff=quiet))
 
     configure_tagged_union(_ConstraintUnion, conv, tag_name="kind", tag_generator=lambda cls: cls.kind)
 
@@ -143,7 +221,7 @@ def _describe_error(exc: BaseException, path: str) -> str:
 def _structure(value: Any, type_: Any, path: str) -> Any:
     try:
         return _converter.structure(value, type_)
-    except (cattrs.BaseValidationError, TeamkitError, ValueError, TypeError, KeyError, AttributeError) as e:
+    except _STRUCTURE_ERRORS as e:
         raise PlanFileError(_describe_error(e, path)) from None
 
 
@@ -151,7 +229,8 @@ def _structure(value: Any, type_: Any, path: str) -> Any:
 
 
 def problem_to_dict(problem: ProblemData) -> dict[str, Any]:
-    """A problem as plain data (JSON-ready): ``name``, ``participants``, ``sessions`` and
+    """A problem as plain data (JSON-ready): the :data:`PROBLEM_KEYS` ``name``,
+    ``participants``, ``sessions``, ``roles``, ``stations``, ``instructors`` and
     ``constraints`` (each with its ``kind``; a diversity matrix as nested lists, its rows in
     participant order)."""
     return jsonable(  # type: ignore[no-any-return]
@@ -159,6 +238,9 @@ def problem_to_dict(problem: ProblemData) -> dict[str, Any]:
             "name": problem.name,
             "participants": _converter.unstructure(problem.participants, tuple[Participant, ...]),
             "sessions": _converter.unstructure(problem.sessions, tuple[Session, ...]),
+            "roles": _converter.unstructure(problem.roles, tuple[Role, ...]),
+            "stations": _converter.unstructure(problem.stations, tuple[Station, ...]),
+            "instructors": _converter.unstructure(problem.instructors, tuple[Instructor, ...]),
             "constraints": _converter.unstructure(problem.constraints, tuple[Constraint, ...]),
         }
     )
@@ -166,6 +248,7 @@ def problem_to_dict(problem: ProblemData) -> dict[str, Any]:
 
 def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
     """The inverse of :func:`problem_to_dict`; the problem is validated as when built in code.
+    ``roles``, ``stations``, ``instructors`` and ``constraints`` may be absent (none).
 
     Raises :class:`~teamkit.exceptions.PlanFileError` (a ``ValueError``) naming the key at
     fault when the data is malformed, and :class:`~teamkit.exceptions.ModelError` when it is
@@ -173,7 +256,7 @@ def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
     """
     if not isinstance(data, Mapping):
         raise PlanFileError(f"a problem must be an object, got {type(data).__name__}")
-    extra = sorted(set(data) - {"name", "participants", "sessions", "constraints"})
+    extra = sorted(set(data) - set(PROBLEM_KEYS))
     if extra:
         raise PlanFileError(f"unknown keys {extra} @ problem")
     for key in ("participants", "sessions"):
@@ -184,8 +267,13 @@ def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
         raise PlanFileError(f"expected str, got {name!r} @ problem.name")
     participants = _structure(data["participants"], tuple[Participant, ...], "problem.participants")
     sessions = _structure(data["sessions"], tuple[Session, ...], "problem.sessions")
+    roles = _structure(data.get("roles", []), tuple[Role, ...], "problem.roles")
+    stations = _structure(data.get("stations", []), tuple[Station, ...], "problem.stations")
+    instructors = _structure(data.get("instructors", []), tuple[Instructor, ...], "problem.instructors")
     constraints = _structure(data.get("constraints", []), tuple[Constraint, ...], "problem.constraints")
-    return ProblemData(participants, sessions, constraints, name=name)
+    return ProblemData(
+        participants, sessions, constraints, name=name, roles=roles, stations=stations, instructors=instructors
+    )
 
 
 def problem_digest(problem: ProblemData) -> str:
@@ -199,7 +287,9 @@ def problem_digest(problem: ProblemData) -> str:
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """A plan as plain data: ``{"sessions": [{"session": id, "teams": [{"number": 1,
-    "members": [ids]}, ...]}, ...]}``."""
+    "members": [ids]}, ...]}, ...]}``. A team also has ``"roles": {role: [ids]}`` and
+    ``"stations": [station or None per slot]``, and a session ``"staff": [{"slot": 1,
+    "station": name, "instructor": id}, ...]``, when they are not empty."""
     return jsonable(_converter.unstructure(plan, Plan))  # type: ignore[no-any-return]
 
 
@@ -276,6 +366,14 @@ def plan_document(plan: Plan, *, problem: ProblemData | None = None, result: Res
             "sessions": [s.id for s in problem.sessions],
             "sha256": problem_digest(problem),
         }
+        # named when the problem has some, so that a problem without them is recorded as before
+        for key, names in (
+            ("roles", [r.name for r in problem.roles]),
+            ("stations", [s.name for s in problem.stations]),
+            ("instructors", [i.id for i in problem.instructors]),
+        ):
+            if names:
+                doc["problem"][key] = names
     if result is not None:
         doc["result"] = result_to_dict(result)
     return doc

@@ -79,6 +79,8 @@ def _break_symmetry(cs: CompiledSession, model: cp_model.CpModel, x: dict, peopl
     """Teams with the same size range that no pin names are interchangeable: relabel them in
     order of their first member, so person number r of the session sits in one of the first
     r + 1 teams of its class. Valid because any plan can be relabelled that way."""
+    if any("cost" in cc.data for cc in cs.constraints):
+        return  # teams with their own costs (their stations) are not interchangeable
     pinned = {cc.data["team"] for cc in cs.constraints if isinstance(cc.constraint, Pin)}
     classes: dict[tuple[int, int], list[int]] = {}
     for t in range(cs.num_teams):
@@ -153,7 +155,28 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
         c = cc.constraint
         name = cc.name
         hard = c.hard
-        if isinstance(c, (Spread, Balance, NoIsolation)):
+        if "cost" in cc.data:
+            cost = cc.data["cost"]
+            for i in people:
+                for t in teams:
+                    value = float(cost[i, t])
+                    if value <= 0:
+                        continue
+                    if hard:
+                        add(model.add(x[i, t] == 0), name)
+                    else:
+                        penalty(c.weight * value, x[i, t])
+        elif "cover" in cc.data:
+            mask, need = cc.data["cover"], int(cc.data["need"])
+            for t in teams:
+                count = sum(x[i, t] for i in people if mask[i])
+                if hard:
+                    add(model.add(count >= need), name)
+                else:
+                    short = model.new_int_var(0, need, "")
+                    model.add(short >= need - count)
+                    penalty(c.weight, short)
+        elif isinstance(c, (Spread, Balance, NoIsolation)):
             cat = cc.data["cat"]
             codes = cat.codes
             by_value: dict[int, list[int]] = {}

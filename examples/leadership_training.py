@@ -1,0 +1,102 @@
+"""The whole seed scenario through the Python API: 300 civil servants over three days, re-mixed
+into 30 teams of 10 for every session, each team with a leader, a note-taker and a
+time-keeper, rotating through 14 exercise stations run by 12 instructors.
+
+    python examples/leadership_training.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import teamkit as tk
+from teamkit.io.roster import read_roster
+
+ROSTER = Path(__file__).parent / "data" / "malang_asn_300.csv"
+
+#: (session id, day, slots); the closing session is one plenary slot.
+SESSIONS = [
+    ("d1-evening", "day1", 2),
+    ("d2-morning", "day2", 3),
+    ("d2-afternoon", "day2", 3),
+    ("d2-evening", "day2", 2),
+    ("d3-morning", "day3", 3),
+    ("d3-closing", "day3", 1),
+]
+EVENINGS = {"d1-evening", "d2-evening"}
+
+#: (station, where, intensity, teams per slot)
+STATIONS = [
+    ("Jembatan Tali", "outdoor", "high", 3),
+    ("Papan Titian", "outdoor", "high", 2),
+    ("Navigasi Darat", "outdoor", "high", 3),
+    ("Jaring Laba-laba", "outdoor", "medium", 3),
+    ("Pipa Bocor", "outdoor", "medium", 3),
+    ("Estafet Bola", "outdoor", "medium", 3),
+    ("Tali Simpul", "outdoor", "medium", 3),
+    ("Ladang Ranjau", "outdoor", "low", 3),
+    ("Kotak Buta", "outdoor", "low", 3),
+    ("Menara Koran", "indoor", "low", 6),
+    ("Kapal Karam", "indoor", "low", 6),
+    ("Simulasi Pengaduan Warga", "indoor", "low", 6),
+    ("Studi Kasus Pelayanan Publik", "indoor", "low", 6),
+    ("Puzzle Visi", "indoor", "low", 8),
+]
+
+
+def build(roster: Path = ROSTER) -> tk.ProblemData:
+    model = tk.Model("Malang leadership training, 15-17 May 2025")
+    model.add_participants(read_roster(roster, types={"supervisor_id": "text"}))
+    for session, day, slots in SESSIONS:
+        plenary = [1] if session == "d3-closing" else []
+        model.add_session(session, team_size=10, day=day, slots=slots, plenary=plenary)
+
+    # Mixed teams, in every session.
+    model.add_constraint(tk.Spread("unit"))
+    for attribute in ("echelon", "gender", "district"):
+        model.add_constraint(tk.Balance(attribute))
+    model.add_constraint(tk.NumericBalance("age", hard=False))
+    model.add_constraint(tk.NumericBalance("years_of_service", hard=False))
+    model.add_constraint(tk.Hierarchy("supervisor_id"))
+    # New faces: nobody shares a team with the same person twice.
+    model.add_constraint(tk.MeetAtMost(1))
+
+    # Roles: nobody leads twice, and the lower echelons lead at least their share.
+    model.add_role("leader", max_turns=1)
+    model.add_role("note-taker")
+    model.add_role("time-keeper")
+    model.add_constraint(tk.RoleShare("leader", "echelon", ["IV.a", "IV.b"]))
+    model.add_constraint(tk.FairTurns())
+
+    # Stations: evenings indoors only; each station that receives teams needs an instructor.
+    daytime = [s for s, _, _ in SESSIONS if s not in EVENINGS]
+    for name, where, intensity, capacity in STATIONS:
+        model.add_station(
+            name,
+            capacity=capacity,
+            attributes={"where": where, "intensity": intensity},
+            sessions=None if where == "indoor" else daytime,
+            staff=1,
+        )
+    for k in range(1, 13):
+        model.add_instructor(f"instructor-{k:02d}")
+    model.add_constraint(tk.Spread("fitness", values=["limited"]))
+    model.add_constraint(tk.AvoidStations(who={"fitness": "limited"}, stations={"intensity": "high"}))
+    model.add_constraint(tk.ExerciseOnce("day"))
+    model.add_constraint(tk.ExerciseOnce("event", hard=False))
+    return model.data()
+
+
+def main(time_limit: float = 60.0) -> tk.Result:
+    problem = build()
+    result = tk.solve(problem, time_limit=time_limit, seed=1)
+    print(result.summary())
+    report = tk.check(problem, result.plan)
+    print()
+    print(report.summary())
+    return result
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 60.0)

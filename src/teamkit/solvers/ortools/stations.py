@@ -1,0 +1,217 @@
+"""CP-SAT for the stations of one session: which station each team is at in each slot, and
+which instructor runs each station.
+
+The teams are given (or not yet formed: then every team is alike and the model designs the
+*routes* the teams will be formed for). Structure is hard: a team is at one station per
+slot, a station holds at most its capacity, keeps a team for its whole duration in
+consecutive slots and receives a team at most once per session, and a station that receives
+teams has its staff. What depends on the people (a member who already did the exercise that
+day, a member who must avoid high intensity) arrives as costs per (team, station): the hard
+ones weigh far more than the soft ones, so the model always has an answer and the answer
+breaks as few hard rules as it can.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+from ortools.sat.python import cp_model
+
+#: Weight of one hard violation against one unit of soft cost, in the integer objective.
+HARD_WEIGHT = 10_000
+#: Soft costs are scaled by this and rounded.
+SOFT_SCALE = 100
+
+
+@attrs.frozen
+class StationRequest:
+    """One session's station problem, as arrays over teams ``T``, stations ``S``, station
+    slots ``L`` (the session's non-plenary slots, in order) and instructors ``I``."""
+
+    teams: int
+    slots: tuple[int, ...]  # (L,) slot numbers from 1
+    capacity: np.ndarray  # (S,)
+    duration: np.ndarray  # (S,)
+    open: np.ndarray  # (S, L) bool
+    staff: np.ndarray  # (S,)
+    can_run: np.ndarray  # (I, S) bool
+    forbidden: np.ndarray  # (T, S) hard violations if team t visits station s
+    cost: np.ndarray  # (T, S) soft cost if team t visits station s
+    #: (station mask, teams): at least ``teams`` teams visit no station of the mask.
+    clean: tuple[tuple[np.ndarray, int], ...] = ()
+    #: (instructor, station, slot index, hard, weight)
+    staff_pins: tuple[tuple[int, int, int, bool, float], ...] = ()
+    #: For routes designed before the teams are formed: groups of people who must avoid
+    #: some stations, as (stations to avoid (S,) bool, people, most per team). The model
+    #: keeps a way to seat every group in teams whose routes avoid those stations.
+    groups: tuple[tuple[np.ndarray, int, int], ...] = ()
+    #: (group indices, most per team): a joint limit on some groups (one limited-fitness
+    #: member per team at most, say).
+    group_limits: tuple[tuple[tuple[int, ...], int], ...] = ()
+    team_high: np.ndarray | None = None  # (T,) largest size of each team
+
+
+@attrs.frozen
+class StationPlan:
+    """``route[t, l]``: the station of team ``t`` in station slot ``l``; ``staff``: (slot
+    index, station, instructor) triples."""
+
+    route: np.ndarray
+    staff: tuple[tuple[int, int, int], ...]
+
+
+def _starts(req: StationRequest) -> dict[int, list[int]]:
+    """Station -> slot indices where a visit can start: open for the whole duration, in
+    consecutive slot numbers (a plenary slot breaks a run)."""
+    L = len(req.slots)
+    out: dict[int, list[int]] = {}
+    for s in range(len(req.capacity)):
+        d = int(req.duration[s])
+        for a in range(L - d + 1):
+            run = range(a, a + d)
+            if all(req.open[s, i] for i in run) and req.slots[a + d - 1] - req.slots[a] == d - 1:
+                out.setdefault(s, []).append(a)
+    return out
+
+
+def plan_stations(
+    req: StationRequest,
+    hint: StationPlan | None,
+    *,
+    seconds: float,
+    seed: int,
+    effort: float = 5.0,
+) -> StationPlan | None:
+    """The best station plan found, or ``None`` when the structure alone (capacity, opening
+    times, staff) admits none or none was found in time."""
+    T, S, L = req.teams, len(req.capacity), len(req.slots)
+    model = cp_model.CpModel()
+    starts = _starts(req)
+    start: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for t in range(T):
+        for s, slots in starts.items():
+            for a in slots:
+                start[t, s, a] = model.new_bool_var(f"start[{t},{s},{a}]")
+    # occupancy: team t is at s in slot l when a visit started within the last d slots
+    covering: dict[tuple[int, int, int], list] = {}
+    for (t, s, a), var in start.items():
+        for i in range(a, a + int(req.duration[s])):
+            covering.setdefault((t, s, i), []).append(var)
+    for t in range(T):
+        for i in range(L):
+            model.add_exactly_one(v for s in range(S) for v in covering.get((t, s, i), ()))
+        for s, slots in starts.items():
+            model.add_at_most_one(start[t, s, a] for a in slots)
+    used: dict[tuple[int, int], cp_model.IntVar] = {}
+    for s in range(S):
+        for i in range(L):
+            here = [v for t in range(T) for v in covering.get((t, s, i), ())]
+            if not here:
+                continue
+            model.add(sum(here) <= int(req.capacity[s]))
+            if req.staff[s] > 0:
+                u = model.new_bool_var(f"used[{s},{i}]")
+                for v in here:
+                    model.add_implication(v, u)
+                model.add_bool_or(here).only_enforce_if(u)  # staff only where teams are
+                used[s, i] = u
+    objective: list = []
+    # staff
+    assign: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for (s, i), u in used.items():
+        runners = [j for j in range(req.can_run.shape[0]) if req.can_run[j, s]]
+        for j in runners:
+            assign[j, s, i] = model.new_bool_var(f"staff[{j},{s},{i}]")
+        model.add(sum(assign[j, s, i] for j in runners) == int(req.staff[s]) * u)
+    for j in range(req.can_run.shape[0]):
+        for i in range(L):
+            model.add_at_most_one(v for (jj, _, ii), v in assign.items() if jj == j and ii == i)
+            # An instructor who stays at one station from slot to slot is easier to organise.
+            if i > 0:
+                for s in range(S):
+                    if (j, s, i) in assign and (j, s, i - 1) in assign:
+                        stay = model.new_bool_var("")
+                        model.add_implication(stay, assign[j, s, i])
+                        model.add_implication(stay, assign[j, s, i - 1])
+                        objective.append(-1 * stay)
+    for j, s, i, hard, weight in req.staff_pins:
+        var = assign.get((j, s, i))
+        penalty = HARD_WEIGHT if hard else int(round(weight * SOFT_SCALE))
+        if var is None:
+            objective.append(penalty)  # the pin cannot hold: a constant cost
+        else:
+            objective.append(penalty * (1 - var))
+    # costs per (team, station)
+    for (t, s, _a), var in start.items():
+        c = int(req.forbidden[t, s]) * HARD_WEIGHT + int(round(float(req.cost[t, s]) * SOFT_SCALE))
+        if c:
+            objective.append(c * var)
+    for mask, need in req.clean:
+        if need <= 0:
+            continue
+        dirty = []
+        for t in range(T):
+            d = model.new_bool_var(f"dirty[{t}]")
+            for (tt, s, _a), var in start.items():
+                if tt == t and mask[s]:
+                    model.add_implication(var, d)
+            dirty.append(d)
+        short = model.new_int_var(0, need, "")
+        model.add(short >= need - (T - sum(dirty)))
+        objective.append(HARD_WEIGHT * short)
+    _seat_groups(req, model, start, objective)
+    if objective:
+        model.minimize(sum(objective))
+    if hint is not None:
+        for (t, s, a), var in start.items():
+            began = hint.route[t, a] == s and (a == 0 or hint.route[t, a - 1] != s)
+            model.add_hint(var, bool(began))
+        staffed = set(hint.staff)
+        for (j, s, i), var in assign.items():
+            model.add_hint(var, (i, s, j) in staffed)
+        for (s, i), var in used.items():
+            model.add_hint(var, bool(np.any(hint.route[:, i] == s)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.05, seconds)
+    solver.parameters.max_deterministic_time = effort
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    import os
+    if os.environ.get("TK_DEBUG"):
+        print("   cp", solver.status_name(status), solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None, solver.wall_time)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    route = np.full((T, L), -1, dtype=np.int64)
+    for (t, s, a), var in start.items():
+        if solver.boolean_value(var):
+            route[t, a : a + int(req.duration[s])] = s
+    staff = tuple(sorted((i, s, j) for (j, s, i), var in assign.items() if solver.boolean_value(var)))
+    return StationPlan(route, staff)
+
+
+
+def _seat_groups(req: StationRequest, model: cp_model.CpModel, start: dict, objective: list) -> None:
+    """A witness that the people can be seated: ``f[g, t]`` of group ``g`` in team ``t``,
+    only where team ``t``'s route avoids the group's stations, within team sizes and the
+    groups' limits. Whoever cannot be seated costs as much as a broken hard rule."""
+    if not req.groups or req.team_high is None:
+        return
+    T = req.teams
+    visit: dict[tuple[int, int], list] = {}
+    for (t, s, _a), var in start.items():
+        visit.setdefault((t, s), []).append(var)
+    f: dict[tuple[int, int], cp_model.IntVar] = {}
+    for g, (avoid, size, most) in enumerate(req.groups):
+        for t in range(T):
+            var = f[g, t] = model.new_int_var(0, min(size, most), f"f[{g},{t}]")
+            for s in np.flatnonzero(avoid):
+                for v in visit.get((t, int(s)), ()):
+                    model.add(var == 0).only_enforce_if(v)
+        short = model.new_int_var(0, size, f"short[{g}]")
+        model.add(sum(f[g, t] for t in range(T)) + short == size)
+        objective.append(HARD_WEIGHT * short)
+    for t in range(T):
+        model.add(sum(f[g, t] for g in range(len(req.groups))) <= int(req.team_high[t]))
+        for members, most in req.group_limits:
+            model.add(sum(f[g, t] for g in members) <= most)

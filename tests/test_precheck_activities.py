@@ -1,0 +1,349 @@
+"""Pre-checks on stations, staff, roles and exercises: each proves by counting that a request
+is impossible, and solve() returns that proof as its explanation without searching."""
+
+from __future__ import annotations
+
+import teamkit as tk
+from teamkit.precheck import precheck
+
+
+def roster(m: tk.Model, n: int, **attributes) -> None:
+    """``n`` participants ``p000``...; an attribute is a value or a function of the index."""
+    for i in range(n):
+        m.add_participant(f"p{i:03d}", attributes={a: v(i) if callable(v) else v for a, v in attributes.items()})
+
+
+def assert_infeasible(problem: tk.ProblemData, sentence: str) -> None:
+    assert sentence in precheck(problem)
+    result = tk.solve(problem, time_limit=2)
+    assert result.status is tk.Status.INFEASIBLE and result.plan is None
+    assert sentence in result.explanation
+
+
+# -- station capacity per slot ---------------------------------------------------------------
+
+
+def evening(extra_indoor: int = 0) -> tk.ProblemData:
+    """300 people in 30 teams of 10; the outdoor station opens in the morning only, and the
+    evening has the indoor ones (6 + 6 + 5, and ``extra_indoor`` more)."""
+    m = tk.Model()
+    roster(m, 300, unit=lambda i: f"u{i % 40}")
+    m.add_session("d1-morning", team_size=10, slots=2, day="d1")
+    m.add_session("d1-evening", team_size=10, slots=1, day="d1")
+    m.add_station("Flying Fox", capacity=20, sessions=["d1-morning"], attributes={"where": "outdoor"})
+    for name, capacity in [("Menara Koran", 6), ("Kapal Karam", 6), ("Puzzle Visi", 5)]:
+        m.add_station(name, capacity=capacity, attributes={"where": "indoor"})
+    if extra_indoor:
+        m.add_station("Lorong Gelap", capacity=extra_indoor, attributes={"where": "indoor"})
+    return m.data()
+
+
+def test_evening_with_only_the_indoor_stations_cannot_hold_thirty_teams():
+    problem = evening()
+    sentence = (
+        "session 'd1-evening', slot 1: 30 teams but the stations open then hold only 17 teams at once "
+        "(Menara Koran 6, Kapal Karam 6, Puzzle Visi 5)"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+
+
+def test_evening_with_room_for_every_team_passes():
+    assert precheck(evening(extra_indoor=13)) == ()
+
+
+def closures(closed_a: list[tuple[str, int]], closed_b: list[tuple[str, int]]) -> tk.ProblemData:
+    m = tk.Model()
+    roster(m, 8)
+    m.add_session("s1", team_size=2, slots=4, plenary=[4])
+    m.add_station("A", capacity=2, closed=closed_a)
+    m.add_station("B", capacity=2, closed=closed_b)
+    return m.data()
+
+
+def test_slots_with_the_same_stations_open_share_one_sentence():
+    problem = closures([("s1", 3)], [("s1", 1), ("s1", 2), ("s1", 3)])
+    sentence = "session 's1', slots 1 and 2: 4 teams but the stations open then hold only 2 teams at once (A 2)"
+    assert precheck(problem) == (sentence, "session 's1', slot 3: 4 teams but no station is open then")
+    assert_infeasible(problem, sentence)
+
+
+def test_stations_closed_only_in_the_plenary_slot_pass():
+    assert precheck(closures([("s1", 4)], [("s1", 4)])) == ()
+
+
+def test_longer_exercises_hold_their_capacity_in_every_slot():
+    m = tk.Model()
+    roster(m, 8)
+    m.add_session("s1", team_size=2, slots=2)
+    m.add_station("Raft", capacity=2, duration=2)
+    m.add_station("Maze", capacity=2, duration=2)
+    assert precheck(m.data()) == ()
+
+
+# -- instructors -----------------------------------------------------------------------------
+
+
+def staffed(instructors: int, *, later_only: bool = False) -> tk.ProblemData:
+    """12 people in 6 teams; a station without staff holds one team, the staffed ones two each."""
+    m = tk.Model()
+    roster(m, 12)
+    m.add_session("s1", team_size=2, slots=1)
+    m.add_session("s2", team_size=2, slots=1)
+    m.add_station("Wall", capacity=2, staff=2)
+    m.add_station("Ropes", capacity=2, staff=1)
+    m.add_station("Archery", capacity=2, staff=1)
+    m.add_station("Quiz", capacity=1)
+    for i in range(instructors):
+        m.add_instructor(f"i{i + 1}")
+    m.add_instructor("quizmaster", stations=["Quiz"])  # runs no staffed station
+    m.add_instructor("guest", sessions=["s2"])  # works in the other session only
+    return m.data()
+
+
+def test_staffed_stations_needing_more_instructors_than_work_are_reported():
+    problem = staffed(3)
+    sentence = (
+        "session 's1', slot 1: 6 teams need at least 4 instructors at once, but only 3 who work in that "
+        "session can run a staffed station open then (stations that need no instructor hold only 1 team; "
+        "for the other 5, the staffed stations with the fewest instructors in all: Wall (2 instructors, "
+        "2 teams), Ropes (1 instructor, 2 teams) and Archery (1 instructor, 2 teams))"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+
+
+def test_enough_instructors_pass():
+    assert precheck(staffed(4)) == ()
+
+
+def test_fewest_instructors_prefer_the_cheap_stations():
+    """8 teams: two cheap stations (1 instructor, 4 teams each) hold them, so 2 instructors
+    suffice even though a greedy pick by capacity would take the 5-team station needing 3."""
+
+    def problem(instructors: int) -> tk.ProblemData:
+        m = tk.Model()
+        roster(m, 16)
+        m.add_session("s1", team_size=2, slots=1)
+        m.add_station("Big", capacity=5, staff=3)
+        m.add_station("Left", capacity=4, staff=1)
+        m.add_station("Right", capacity=4, staff=1)
+        for i in range(instructors):
+            m.add_instructor(f"i{i + 1}")
+        return m.data()
+
+    assert precheck(problem(2)) == ()
+    sentence = (
+        "session 's1', slot 1: 8 teams need at least 2 instructors at once, but only 1 who works in that "
+        "session can run a staffed station open then (the staffed stations that hold them with the fewest "
+        "instructors in all: Left (1 instructor, 4 teams) and Right (1 instructor, 4 teams))"
+    )
+    assert precheck(problem(1)) == (sentence,)
+
+
+def test_no_instructor_at_all():
+    m = tk.Model()
+    roster(m, 4)
+    m.add_session("s1", team_size=2, slots=1)
+    m.add_station("Wall", capacity=2, staff=1)
+    problem = m.data()
+    sentence = (
+        "session 's1', slot 1: 2 teams need at least 1 instructor at once, but no instructor who works in "
+        "that session can run a staffed station open then (the staffed stations that hold them with the "
+        "fewest instructors in all: Wall (1 instructor, 2 teams))"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+
+
+def test_a_station_that_keeps_teams_two_slots_is_counted_where_they_all_arrive():
+    """Staff is needed where a station receives teams: surely in the first slot, where every
+    team arrives; the second slot, where teams may only stay on, is not claimed."""
+    m = tk.Model()
+    roster(m, 8)
+    m.add_session("s1", team_size=2, slots=2)
+    m.add_station("Raft", capacity=4, duration=2, staff=1)
+    sentence = (
+        "session 's1', slot 1: 4 teams need at least 1 instructor at once, but no instructor who works in "
+        "that session can run a staffed station open then (the staffed stations that hold them with the "
+        "fewest instructors in all: Raft (1 instructor, 4 teams))"
+    )
+    assert precheck(m.data()) == (sentence,)
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+
+def test_too_few_eligible_people_for_a_role():
+    def problem(licences: int) -> tk.ProblemData:
+        m = tk.Model()
+        roster(m, 6, licence=lambda i: "yes" if i < licences else "no")
+        m.add_session("s1", team_size=2)
+        m.add_role("driver", eligible={"licence": "yes"})
+        return m.data()
+
+    sentence = (
+        "session 's1': role 'driver' needs 3 holders (1 in each of 3 teams), but only 2 people present are eligible"
+    )
+    assert precheck(problem(2)) == (sentence,)
+    assert_infeasible(problem(2), sentence)
+    assert precheck(problem(3)) == ()
+
+
+def test_two_roles_share_too_few_people():
+    """Three may drive and three may give first aid, but one person could do both: five people
+    for six seats, and nobody holds two roles."""
+
+    def problem(medics: str) -> tk.ProblemData:
+        m = tk.Model()
+        roster(m, 6, licence=lambda i: "yes" if i < 3 else "no", aid=lambda i: "yes" if str(i) in medics else "no")
+        m.add_session("s1", team_size=2)
+        m.add_role("driver", eligible={"licence": "yes"})
+        m.add_role("medic", eligible={"aid": "yes"})
+        return m.data()
+
+    sentence = (
+        "session 's1': roles 'driver' and 'medic' need 6 holders together (3 + 3) and nobody holds two roles "
+        "in one session, but only 5 people present are eligible for any of them"
+    )
+    assert precheck(problem("234")) == (sentence,)
+    assert_infeasible(problem("234"), sentence)
+    assert precheck(problem("345")) == ()
+
+
+def test_role_turns_over_the_event_against_max_turns():
+    def problem(max_turns: int) -> tk.ProblemData:
+        m = tk.Model()
+        roster(m, 6)
+        for k in range(3):
+            m.add_session(f"s{k + 1}", team_size=2)
+        m.add_role("leader", max_turns=max_turns)
+        return m.data()
+
+    sentence = (
+        "role 'leader': 9 turns over the event (1 per team in 3 + 3 + 3 teams), but the 6 eligible people "
+        "who attend its sessions may hold it at most once each: 6 turns in all"
+    )
+    assert precheck(problem(1)) == (sentence,)
+    assert_infeasible(problem(1), sentence)
+    assert precheck(problem(2)) == ()
+
+
+def test_role_turns_count_the_sessions_people_miss():
+    """Two of the three eligible people attend only the first session: each holds the role at
+    most once there, whatever max_turns allows."""
+
+    def problem(late: list[str]) -> tk.ProblemData:
+        m = tk.Model()
+        roster(m, 4, lead=lambda i: "no" if i == 2 else "yes")
+        for k in range(3):
+            m.add_session(f"s{k + 1}", num_teams=2)
+        for pid in late:
+            m.leaves(pid, "s1")
+        m.add_role("leader", eligible={"lead": "yes"}, max_turns=2)
+        return m.data()
+
+    sentence = (
+        "role 'leader': 6 turns over the event (1 per team in 2 + 2 + 2 teams), but the 3 eligible people "
+        "who attend its sessions may hold it at most 2 times each, and fewer when they miss some of its "
+        "sessions: 5 turns in all"
+    )
+    assert precheck(problem(["p002", "p003"])) == (sentence,)
+    assert_infeasible(problem(["p002", "p003"]), sentence)
+    assert precheck(problem(["p002"])) == ()
+
+
+# -- stations some people avoid ----------------------------------------------------------------
+
+
+def avoiding(puzzle: int, *, spread: bool = True, limited: int = 3, who: dict | None = None) -> tk.ProblemData:
+    """12 people in 4 teams of 3, ``limited`` of them with limited fitness; two high-intensity
+    stations and a calm one holding ``puzzle`` teams."""
+    m = tk.Model()
+    roster(m, 12, fitness=lambda i: "limited" if i < limited else "good", age=lambda i: "60+" if i < 3 else "young")
+    m.add_session("s1", team_size=3, slots=2)
+    m.add_station("Climb", capacity=2, attributes={"intensity": "high"})
+    m.add_station("Run", capacity=2, attributes={"intensity": "high"})
+    m.add_station("Puzzle", capacity=puzzle, attributes={"intensity": "low"})
+    if spread:
+        m.add_constraint(tk.Spread("fitness", values=["limited"]))
+    m.add_constraint(tk.AvoidStations(who=who or {"fitness": "limited"}, stations={"intensity": "high"}))
+    return m.data()
+
+
+def test_people_kept_from_intense_stations_need_room_at_the_calm_ones():
+    problem = avoiding(puzzle=2)
+    sentence = (
+        "session 's1', slots 1 and 2: avoid_stations(fitness=limited -> intensity=high) keeps the 3 people "
+        "present with fitness=limited away from stations with intensity=high; at most 1 of them fits in one "
+        "team (spread(fitness=limited<=1)), so at least 3 teams hold one, but the stations open then without "
+        "intensity=high hold only 2 teams at once (Puzzle 2)"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+    assert precheck(avoiding(puzzle=3)) == ()
+
+
+def test_without_a_spread_the_team_size_bounds_how_many_share_a_team():
+    problem = avoiding(puzzle=1, spread=False, limited=4)
+    sentence = (
+        "session 's1', slots 1 and 2: avoid_stations(fitness=limited -> intensity=high) keeps the 4 people "
+        "present with fitness=limited away from stations with intensity=high; a team has at most 3 members, "
+        "so at least 2 teams hold one, but the stations open then without intensity=high hold only 1 team "
+        "at once (Puzzle 1)"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+    # three of them fit in one team, and one calm place is enough for it
+    assert precheck(avoiding(puzzle=1, spread=False, limited=3)) == ()
+
+
+def test_a_rule_on_two_attributes_is_not_counted():
+    assert precheck(avoiding(puzzle=1, who={"fitness": "limited", "age": "60+"})) == ()
+
+
+# -- the same exercise twice in a day ----------------------------------------------------------
+
+
+def day_of_rotations(day_pm: str, *, slots: int = 2, durations: tuple[int, ...] = (1, 1, 1)) -> tk.ProblemData:
+    m = tk.Model()
+    roster(m, 6)
+    m.add_session("d1-am", team_size=3, slots=slots, day="d1")
+    m.add_session("d1-pm", team_size=3, slots=slots, day=day_pm)
+    for name, duration in zip("ABC", durations):
+        m.add_station(name, capacity=1, duration=duration)
+    m.add_constraint(tk.ExerciseOnce("day"))
+    return m.data()
+
+
+def test_more_station_slots_in_a_day_than_stations():
+    problem = day_of_rotations("d1")
+    sentence = (
+        "exercise_once(per day): on day 'd1', 6 people attend sessions 'd1-am' and 'd1-pm' and are at a "
+        "station in 4 slots, but only 3 different stations are open in them (A, B, C) and nobody may do one "
+        "twice in a day"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+    assert precheck(day_of_rotations("d2")) == ()
+
+
+def test_longer_exercises_fill_more_slots_of_the_day():
+    problem = day_of_rotations("d1", slots=3, durations=(1, 2, 2))
+    sentence = (
+        "exercise_once(per day): on day 'd1', 6 people attend sessions 'd1-am' and 'd1-pm' and are at a "
+        "station in 6 slots, but only 3 different stations are open in them (A, B (2 slots), C (2 slots)) and "
+        "nobody may do one twice in a day, so their visits cover at most 5 slots"
+    )
+    assert precheck(problem) == (sentence,)
+    assert_infeasible(problem, sentence)
+    assert precheck(day_of_rotations("d1", durations=(1, 2, 2))) == ()
+
+
+def test_a_soft_rule_proves_nothing():
+    m = tk.Model()
+    roster(m, 6)
+    m.add_session("s1", team_size=3, slots=3)
+    m.add_station("A", capacity=2)
+    m.add_constraint(tk.ExerciseOnce("day", hard=False))
+    assert precheck(m.data()) == ()
