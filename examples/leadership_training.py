@@ -7,6 +7,7 @@ time-keeper, rotating through 14 exercise stations run by 12 instructors.
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -15,14 +16,14 @@ from teamkit.io.roster import read_roster
 
 ROSTER = Path(__file__).parent / "data" / "malang_asn_300.csv"
 
-#: (session id, day, slots); the closing session is one plenary slot.
+#: (session id, name, day, slots); the closing session is one plenary slot.
 SESSIONS = [
-    ("d1-evening", "day1", 2),
-    ("d2-morning", "day2", 3),
-    ("d2-afternoon", "day2", 3),
-    ("d2-evening", "day2", 2),
-    ("d3-morning", "day3", 3),
-    ("d3-closing", "day3", 1),
+    ("d1-evening", "Day 1 evening", "day1", 2),
+    ("d2-morning", "Day 2 morning", "day2", 3),
+    ("d2-afternoon", "Day 2 afternoon", "day2", 3),
+    ("d2-evening", "Day 2 evening", "day2", 2),
+    ("d3-morning", "Day 3 morning", "day3", 3),
+    ("d3-closing", "Closing session", "day3", 1),
 ]
 EVENINGS = {"d1-evening", "d2-evening"}
 
@@ -45,12 +46,16 @@ STATIONS = [
 ]
 
 
-def build(roster: Path = ROSTER) -> tk.ProblemData:
+def build(participants: list[tk.Participant] | None = None, teams: int = 30) -> tk.ProblemData:
+    """The scenario on the seed roster, or on ``participants`` in ``teams`` teams of 10, with
+    station capacities and instructors scaled by ``teams / 30``."""
+    people = participants if participants is not None else read_roster(ROSTER, types={"supervisor_id": "text"})
+    scale = teams / 30
     model = tk.Model("Malang leadership training, 15-17 May 2025")
-    model.add_participants(read_roster(roster, types={"supervisor_id": "text"}))
-    for session, day, slots in SESSIONS:
+    model.add_participants(people)
+    for session, name, day, slots in SESSIONS:
         plenary = [1] if session == "d3-closing" else []
-        model.add_session(session, team_size=10, day=day, slots=slots, plenary=plenary)
+        model.add_session(session, name=name, team_size=10, day=day, slots=slots, plenary=plenary)
 
     # Mixed teams, in every session.
     model.add_constraint(tk.Spread("unit"))
@@ -70,17 +75,18 @@ def build(roster: Path = ROSTER) -> tk.ProblemData:
     model.add_constraint(tk.FairTurns())
 
     # Stations: evenings indoors only; each station that receives teams needs an instructor.
-    daytime = [s for s, _, _ in SESSIONS if s not in EVENINGS]
+    daytime = [s[0] for s in SESSIONS if s[0] not in EVENINGS]
     for name, where, intensity, capacity in STATIONS:
         model.add_station(
             name,
-            capacity=capacity,
+            capacity=math.ceil(capacity * scale),
             attributes={"where": where, "intensity": intensity},
             sessions=None if where == "indoor" else daytime,
             staff=1,
         )
-    for k in range(1, 13):
+    for k in range(1, math.ceil(12 * scale) + 1):
         model.add_instructor(f"instructor-{k:02d}")
+    # At most one member with limited fitness per team, and never at a high-intensity station.
     model.add_constraint(tk.Spread("fitness", values=["limited"]))
     model.add_constraint(tk.AvoidStations(who={"fitness": "limited"}, stations={"intensity": "high"}))
     model.add_constraint(tk.ExerciseOnce("day"))

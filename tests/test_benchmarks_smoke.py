@@ -253,3 +253,19 @@ def test_table_alignment() -> None:
     assert lines[0].split() == ["n", "solver", "seconds"]
     assert lines[2].startswith("  300  teamkit") and lines[2].endswith("1.50")
     assert lines[3].startswith("20000  plain-cpsat") and lines[3].endswith("-")
+
+
+def test_training_json_lines() -> None:
+    """The seed scenario's benchmark: a verified row for the seed roster (the checker's
+    verdict, whatever it is), and the shortfall reported before any search."""
+    records, _ = _json_records("training.py", "--n", "300", "--time-limit", "5", "--json")
+    assert [r["instance"] for r in records] == ["seed-300", "shortfall"]
+    run, shortfall = records
+    for key in ("seed", "time_limit", "seconds", "status", "verified", "hard_violations", "repeats", "event_bound"):
+        assert key in run, key
+    assert isinstance(run["verified"], bool)
+    assert run["verified"] == (run["hard_violations"] == 0)
+    assert run["event_bound"] == 32  # 16 people with limited fitness: 13 visits, 11 stations each
+    assert shortfall["status"] == "infeasible"
+    assert shortfall["explanation"].startswith("session 'd1-evening', slots 1 and 2: 30 teams but the stations")
+    assert shortfall["seconds"] < run["seconds"]

@@ -113,8 +113,12 @@ def test_plan_with_other_sessions_or_unknown_id_raises():
 
 # -- spread ------------------------------------------------------------------------------------
 def test_spread_violation_amount_and_message():
-    people = [("ASN0010", {"unit": "Bappeda"}), ("ASN0033", {"unit": "Bappeda"}),
-              ("ASN0001", {"unit": "Dinkes"}), ("ASN0002", {"unit": ""})]
+    people = [
+        ("ASN0010", {"unit": "Bappeda"}),
+        ("ASN0033", {"unit": "Bappeda"}),
+        ("ASN0001", {"unit": "Dinkes"}),
+        ("ASN0002", {"unit": ""}),
+    ]
     problem = make(people, constraints=[Spread("unit")])
     report = check(problem, plan(("s1", [["ASN0001", "ASN0002"], ["ASN0010", "ASN0033"]])))
     vs = only(report, "spread(unit<=1)")
@@ -181,8 +185,14 @@ def test_balance_tolerance_widens_the_bounds():
 
 # -- no isolation ------------------------------------------------------------------------------
 def test_no_isolation_with_values_and_numbers_as_strings():
-    people = [("a", {"g": "P", "lvl": 3}), ("b", {"g": "L", "lvl": 3}), ("c", {"g": "P", "lvl": 4}),
-              ("d", {"g": "L", "lvl": 4}), ("e", {"g": "L", "lvl": 5}), ("f", {"g": "L", "lvl": 5})]
+    people = [
+        ("a", {"g": "P", "lvl": 3}),
+        ("b", {"g": "L", "lvl": 3}),
+        ("c", {"g": "P", "lvl": 4}),
+        ("d", {"g": "L", "lvl": 4}),
+        ("e", {"g": "L", "lvl": 5}),
+        ("f", {"g": "L", "lvl": 5}),
+    ]
     problem = make(
         people,
         sessions=(("s1", {"team_size": 3}),),
@@ -201,8 +211,14 @@ def test_no_isolation_with_values_and_numbers_as_strings():
 
 
 def test_no_isolation_boundary_and_missing_values():
-    people = [("a", {"g": "P"}), ("b", {"g": "P"}), ("c", {"g": ""}), ("d", {"g": "L"}),
-              ("e", {"g": "L"}), ("f", {"g": None})]
+    people = [
+        ("a", {"g": "P"}),
+        ("b", {"g": "P"}),
+        ("c", {"g": ""}),
+        ("d", {"g": "L"}),
+        ("e", {"g": "L"}),
+        ("f", {"g": None}),
+    ]
     c = NoIsolation("g")  # every value, at least 2
     problem = make(people, sessions=(("s1", {"team_size": 3}),), constraints=[c])
     # exactly min_count of P and of L; a lone missing value in each team is never isolated
@@ -298,13 +314,17 @@ def test_diversity_from_pair_mapping():
 def test_diversity_from_attributes_equals_brute_force():
     # g categorical (with a missing value), age numeric (with a missing value), range 60-20=40
     # (including f, who is absent from the session but counts for the range)
-    people = [("a", {"g": "L", "age": 20}), ("b", {"g": "P", "age": 30}), ("c", {"g": "", "age": 50}),
-              ("d", {"g": None, "age": None}), ("e", {"g": "L", "age": 40}), ("f", {"g": "L", "age": 60}),
-              ("h", {"g": "P", "age": 25})]
+    people = [
+        ("a", {"g": "L", "age": 20}),
+        ("b", {"g": "P", "age": 30}),
+        ("c", {"g": "", "age": 50}),
+        ("d", {"g": None, "age": None}),
+        ("e", {"g": "L", "age": 40}),
+        ("f", {"g": "L", "age": 60}),
+        ("h", {"g": "P", "age": 25}),
+    ]
     c = Diversity(attributes=["g", "age"])
-    problem = make(
-        people, sessions=(("s1", {"team_size": 3, "absent": ["f"]}),), constraints=[c]
-    )
+    problem = make(people, sessions=(("s1", {"team_size": 3, "absent": ["f"]}),), constraints=[c])
     teams = [["a", "b", "c"], ["d", "e", "h"]]
     report = check(problem, plan(("s1", teams)))
     attrs_ = dict(people)
@@ -395,8 +415,14 @@ def test_pin_respects_sessions_scope_and_absence():
 
 
 def test_hierarchy_with_two_levels():
-    people = [("boss", {"sup": ""}), ("mid", {"sup": "boss"}), ("low", {"sup": "mid"}), ("x", {"sup": None}),
-              ("y", {"sup": ""}), ("z", {"sup": ""})]
+    people = [
+        ("boss", {"sup": ""}),
+        ("mid", {"sup": "boss"}),
+        ("low", {"sup": "mid"}),
+        ("x", {"sup": None}),
+        ("y", {"sup": ""}),
+        ("z", {"sup": ""}),
+    ]
     one = Hierarchy("sup")
     two = Hierarchy("sup", levels=2, hard=False, weight=10)
     problem = make(people, sessions=(("s1", {"team_size": 3}),), constraints=[one, two])
@@ -506,16 +532,23 @@ def test_large_problem_is_fast():
     n = 20_000
     rng = np.random.default_rng(0)
     units = [f"u{k}" for k in range(400)]
-    people = [(f"id{i}", {"unit": units[rng.integers(400)], "g": "LP"[i % 2], "age": int(rng.integers(20, 60))})
-              for i in range(n)]
+    people = [
+        (f"id{i}", {"unit": units[rng.integers(400)], "g": "LP"[i % 2], "age": int(rng.integers(20, 60))})
+        for i in range(n)
+    ]
     problem = make(
         people,
         sessions=(("s1", {"team_size": 10}),),
-        constraints=[Spread("unit", hard=False), Balance("g"), NoIsolation("g"), NumericBalance("age", hard=False),
-                     Diversity(attributes=["unit", "age"])],
+        constraints=[
+            Spread("unit", hard=False),
+            Balance("g"),
+            NoIsolation("g"),
+            NumericBalance("age", hard=False),
+            Diversity(attributes=["unit", "age"]),
+        ],
     )
     order = rng.permutation(n)
-    teams = [[f"id{i}" for i in order[t * 10:(t + 1) * 10]] for t in range(n // 10)]
+    teams = [[f"id{i}" for i in order[t * 10 : (t + 1) * 10]] for t in range(n // 10)]
     start = time.perf_counter()
     report = check(problem, plan(("s1", teams)))
     assert time.perf_counter() - start < 30
@@ -530,8 +563,7 @@ def problems_and_plans(draw):
     people = []
     for i in range(n):
         attributes = {
-            f"a{k}": draw(st.one_of(st.sampled_from(["x", "y", "z", ""]), st.integers(0, 5)))
-            for k in range(num_attrs)
+            f"a{k}": draw(st.one_of(st.sampled_from(["x", "y", "z", ""]), st.integers(0, 5))) for k in range(num_attrs)
         }
         people.append((f"p{i}", attributes))
     size = draw(st.integers(2, 4))
@@ -549,12 +581,12 @@ def problems_and_plans(draw):
     shuffled = draw(st.permutations(present))
     teams, start = [], 0
     for low, high in layout.sizes:
-        teams.append(shuffled[start:start + low])
+        teams.append(shuffled[start : start + low])
         start += low
     for t in range(len(teams)):  # hand out the remainder within the upper bounds
         low, high = layout.sizes[t]
         extra = min(high - low, len(shuffled) - start)
-        teams[t] = teams[t] + shuffled[start:start + extra]
+        teams[t] = teams[t] + shuffled[start : start + extra]
         start += extra
     assert start == len(shuffled)
     return problem, d, members, plan(("s1", teams)), teams

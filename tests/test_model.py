@@ -141,3 +141,63 @@ def test_layout_remainders():
 def test_diversity_constraints_compare_by_content():
     assert tk.Diversity(attributes=["a"]) != tk.Diversity(attributes=["b"])
     assert tk.Diversity(distances=np.eye(2)) == tk.Diversity(distances=np.eye(2))
+
+
+# -- roles, stations and instructors: shapes refused when the problem is built ---------------
+def _stations_model() -> tk.Model:
+    m = tk.Model()
+    for i in range(8):
+        m.add_participant(f"p{i}", attributes={"rank": "junior" if i else "senior"})
+    m.add_session("am", team_size=4, slots=2)
+    m.add_station("rope", capacity=2)
+    m.add_instructor("i1")
+    return m
+
+
+def test_station_capacity_zero_is_refused() -> None:
+    with pytest.raises(tk.ModelError, match=r"station 'maze': capacity 0 means it can never receive a team"):
+        _stations_model().add_station("maze", capacity=0)
+
+
+def test_exercise_longer_than_its_session_is_refused() -> None:
+    m = _stations_model()
+    m.add_station("raft", duration=3)
+    with pytest.raises(
+        tk.ModelError, match=r"station 'raft' takes 3 slots, longer than every session \(the longest has 2\)"
+    ):
+        m.data()
+
+
+def test_instructor_pinned_to_two_stations_at_once_is_refused() -> None:
+    m = _stations_model()
+    m.add_station("maze", capacity=2)
+    m.add_constraint(tk.StaffPin("i1", "rope", "am", slot=1))
+    m.add_constraint(tk.StaffPin("i1", "maze", "am", slot=1))
+    with pytest.raises(
+        tk.ModelError, match=r"put instructor 'i1' at two stations at once \('rope' and 'maze'\) in slot 1"
+    ):
+        m.data()
+
+
+def test_role_nobody_may_hold_is_refused() -> None:
+    m = _stations_model()
+    m.add_role("leader", eligible={"rank": "general"})
+    with pytest.raises(tk.ModelError, match=r"role 'leader': no participant is eligible for it"):
+        m.data()
+
+
+def test_more_role_seats_than_members_is_refused() -> None:
+    m = _stations_model()
+    for name in ("a", "b", "c", "d", "e"):
+        m.add_role(name)
+    with pytest.raises(
+        tk.ModelError, match=r"every team needs 5 role holders .* smallest team may have only 4 members"
+    ):
+        m.data()
+
+
+def test_unknown_station_of_an_instructor_is_named() -> None:
+    m = _stations_model()
+    m.add_instructor("i2", stations=["ropes"])
+    with pytest.raises(tk.ModelError, match=r"instructor 'i2': unknown station 'ropes' \(did you mean 'rope'\?\)"):
+        m.data()

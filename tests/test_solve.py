@@ -15,9 +15,17 @@ from .helpers import people_model, solve_and_check
 DATA = Path(__file__).parent / "data" / "mdgplib"
 # Exact optima of instance 01 of each small MDGPLIB set (exhaustive search, published with the data).
 OPTIMA = {
-    "Geo_n010_ss_01": 3660.67, "Geo_n010_ds_01": 3864.69, "Geo_n012_ss_01": 716.46, "Geo_n012_ds_01": 807.68,
-    "RanInt_n010_ss_01": 1292, "RanInt_n010_ds_01": 1325, "RanInt_n012_ss_01": 985, "RanInt_n012_ds_01": 1059,
-    "RanReal_n010_ss_01": 1427.85, "RanReal_n010_ds_01": 1437.81, "RanReal_n012_ss_01": 956.43,
+    "Geo_n010_ss_01": 3660.67,
+    "Geo_n010_ds_01": 3864.69,
+    "Geo_n012_ss_01": 716.46,
+    "Geo_n012_ds_01": 807.68,
+    "RanInt_n010_ss_01": 1292,
+    "RanInt_n010_ds_01": 1325,
+    "RanInt_n012_ss_01": 985,
+    "RanInt_n012_ds_01": 1059,
+    "RanReal_n010_ss_01": 1427.85,
+    "RanReal_n010_ds_01": 1437.81,
+    "RanReal_n012_ss_01": 956.43,
     "RanReal_n012_ds_01": 1050.35,
 }
 
@@ -37,8 +45,15 @@ def clustered(n: int = 12):
     so that each rule below has something to change."""
     rows = []
     for i in range(n):
-        rows.append({"id": f"p{i:02d}", "unit": f"u{i // 3}", "gender": "F" if i < 4 else "M",
-                     "age": 20 + 3 * i, "boss": "" if i % 3 == 0 else f"p{i - i % 3:02d}"})
+        rows.append(
+            {
+                "id": f"p{i:02d}",
+                "unit": f"u{i // 3}",
+                "gender": "F" if i < 4 else "M",
+                "age": 20 + 3 * i,
+                "boss": "" if i % 3 == 0 else f"p{i - i % 3:02d}",
+            }
+        )
     D = np.zeros((n, n))
     for i in range(n):
         for j in range(n):

@@ -64,7 +64,7 @@ def test_every_team_has_a_station_per_slot_staff_and_roles() -> None:
 
 def test_capacity_and_staff_limit_the_stations_used() -> None:
     # Three instructors for six teams in stations of two: exactly three stations per slot.
-    result, report = solve_and_check(event(instructors=3), time_limit=10)
+    result, _ = solve_and_check(event(instructors=3), time_limit=10)
     assert result.feasible
     for session in result.plan.sessions:
         for slot in (1, 2):

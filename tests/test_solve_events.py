@@ -223,11 +223,15 @@ def test_bad_input_is_named():
         m.data()
     m = office(8, 0)
     m.add_session("a", team_size=4, keep_teams=True)
-    with pytest.raises(tk.ModelError, match=r"session 'a' keeps the teams of the previous session, but it is the first"):
+    with pytest.raises(
+        tk.ModelError, match=r"session 'a' keeps the teams of the previous session, but it is the first"
+    ):
         m.data()
     m = office(8, 1)
     m.add_session("b", team_size=2, keep_teams=True)
-    with pytest.raises(tk.ModelError, match=r"session 'b' keeps the teams of session 's1', but has 4 teams where 's1' has 2"):
+    with pytest.raises(
+        tk.ModelError, match=r"session 'b' keeps the teams of session 's1', but has 4 teams where 's1' has 2"
+    ):
         m.data()
     with pytest.raises(tk.ModelError, match="avoid_repeats is an objective and cannot be hard"):
         tk.AvoidRepeats(hard=True)

@@ -17,11 +17,11 @@ constraints in :mod:`teamkit.constraints`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from teamkit._frozen import FrozenMap
 from typing import Any
 
 import attrs
 
+from teamkit._frozen import FrozenMap
 from teamkit.exceptions import ModelError
 
 

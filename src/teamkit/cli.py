@@ -129,7 +129,9 @@ def _activities_to_dict(activities: Any) -> dict[str, Any] | None:
         load.setdefault(session, {})[str(slot)] = jsonable(stations)
     return {
         "role_turns": jsonable(activities.role_turns),
-        "turn_distribution": {role: {str(k): v for k, v in d.items()} for role, d in activities.turn_distribution.items()},
+        "turn_distribution": {
+            role: {str(k): v for k, v in d.items()} for role, d in activities.turn_distribution.items()
+        },
         "repeats_within_day": activities.repeats_within_day,
         "repeats_over_event": activities.repeats_over_event,
         "station_load": load,

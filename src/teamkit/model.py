@@ -7,31 +7,31 @@ returns an immutable :class:`ProblemData`, the only thing the solver and the che
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from teamkit._frozen import FrozenMap
 from typing import Any, Literal, Union
 
 import attrs
 import numpy as np
 
+from teamkit._frozen import FrozenMap
 from teamkit._text import did_you_mean
 from teamkit.activities import Instructor, Role, Station
 from teamkit.constraints import (
     Apart,
     AvoidStations,
-    ExerciseOnce,
-    FairTurns,
-    RolePin,
-    RoleShare,
-    StaffPin,
     Balance,
     Constraint,
     Diversity,
+    ExerciseOnce,
+    FairTurns,
     Hierarchy,
     NoIsolation,
     NumericBalance,
     Pin,
     Reach,
+    RolePin,
+    RoleShare,
     Spread,
+    StaffPin,
     Together,
 )
 from teamkit.exceptions import ModelError

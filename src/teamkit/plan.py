@@ -5,11 +5,11 @@ made for, :func:`teamkit.check` recomputes every violation and metric from it.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from teamkit._frozen import FrozenMap
 
 import attrs
 import numpy as np
 
+from teamkit._frozen import FrozenMap
 from teamkit.exceptions import PlanFileError
 from teamkit.model import ProblemData
 

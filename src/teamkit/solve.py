@@ -44,6 +44,7 @@ from teamkit.plan import Plan, StaffSlot
 from teamkit.precheck import precheck
 from teamkit.result import Result, Status
 from teamkit.solvers import ortools as cpsat
+from teamkit.solvers.ortools.joint import solve_joint
 from teamkit.solvers.ortools.roles import assign_roles
 from teamkit.solvers.ortools.stations import plan_stations
 
@@ -274,7 +275,7 @@ def _solve_event(
     covers = any(role_cover(problem, k, np.asarray(problem.layout(k).present)) for k in range(S))
     people_bound = covers or (acts is not None and acts.shapes_teams)
     # Time kept at the end for the roles of the whole event.
-    reserve = min(0.1 * time_limit, 10.0) if problem.roles else 0.0
+    reserve = min(1.0 + 0.03 * time_limit, 10.0) if problem.roles else 0.0
     deadline -= reserve
     starts = {} if people_bound else _construction_start(problem)
     for k, row in starts.items():
@@ -303,14 +304,22 @@ def _solve_event(
         actual members after."""
         if acts is None or not acts.has_slots(k):
             return
-        budget = max(1.0, min(8.0, 0.3 * (session_deadline - time.monotonic())))
+        budget = max(0.5, min(4.0, (0.1 if formed else 0.15) * (session_deadline - time.monotonic())))
         request = acts.request(k, assignment, formed)
-        found = plan_stations(request, acts.hint(k), seconds=budget, seed=seed, effort=4.0 if formed else 8.0)
+        found = plan_stations(request, acts.hint(k), seconds=budget, seed=seed, effort=4.0 if formed else 6.0)
         if found is None and acts.routes[k] is None and request.groups:
             # No design with a seating witness in time: design for the structure alone, and
             # leave the people's rules to the team forming and the re-routing after it.
             request = attrs.evolve(request, groups=(), group_limits=())
-            found = plan_stations(request, None, seconds=budget, seed=seed, effort=8.0)
+            found = plan_stations(request, None, seconds=budget, seed=seed, effort=6.0)
+        # A design that cannot seat everyone is resumed from where it stopped, a few times:
+        # each seat it finds spares the team forming a broken rule.
+        for again in range(3):
+            if found is None or found.seating is None:
+                break
+            if int(found.seating.sum()) >= sum(size for _, size, _ in request.groups):
+                break
+            found = plan_stations(request, found, seconds=budget, seed=seed + again + 1, effort=6.0) or found
         if found is not None:
             acts.adopt(k, found)
         elif acts.routes[k] is None:
@@ -354,7 +363,11 @@ def _solve_event(
 
     # Station rules are scored over the whole plan (routes change after teams do); the
     # engine's role cover only steers team forming, the roles themselves are scored at the end.
-    skip = across_names | station_names | {cc.name for k in range(S) for cc in role_cover(problem, k, np.asarray(problem.layout(k).present))}
+    skip = (
+        across_names
+        | station_names
+        | {cc.name for k in range(S) for cc in role_cover(problem, k, np.asarray(problem.layout(k).present))}
+    )
     across_bound = _across_bound(problem)
     has_own_soft = any(not c.hard and not c.across_sessions for c in problem.constraints)
 
@@ -362,20 +375,120 @@ def _solve_event(
         own = sum(sum(b.values()) for b in own_soft)
         return current[0] <= EPS and current[1] - own <= across_bound + EPS
 
+    def joint_repair(until: float, sessions: list[int] | None = None, patience: int = 40) -> None:
+        """Frees a few teams of a session with a broken station rule, their members and
+        their stations at once (:mod:`teamkit.solvers.ortools.joint`); keeps what makes
+        the plan better."""
+        nonlocal best, best_assignment, best_routes, best_own
+        rng = np.random.default_rng([seed, 4243, len(sessions or ())])
+        rounds = 0
+        stale = 0
+        best = score()
+        while time.monotonic() < until and best[0] > EPS and stale < patience:
+            rounds += 1
+            candidates = []
+            for k in sessions if sessions is not None else range(S):
+                if acts.routes[k] is None:
+                    continue
+                present = np.asarray(problem.layout(k).present, dtype=np.int64)
+                forbid = acts.forbidden(k, assignment, present)
+                team = assignment[k, present]
+                route = acts.routes[k]
+                stations = route[team]  # (m, L)
+                broken = np.array([forbid[p, stations[p][stations[p] >= 0]].any() for p in range(len(present))])
+                if broken.any():
+                    candidates.append((k, present, forbid, team, np.flatnonzero(broken)))
+            if not candidates:
+                break
+            k, present, forbid, team, broken_people = candidates[rng.integers(len(candidates))]
+            movable = np.flatnonzero(acts.single_slot(k))
+            person = int(rng.choice(broken_people))
+            first = int(team[person])
+            if first not in movable:
+                stale += 1
+                continue
+            # The other teams: ones whose stations the person may do (somewhere to go), then
+            # any.
+            route = acts.routes[k]
+            fits = np.array([not forbid[person, route[t][route[t] >= 0]].any() for t in movable])
+            others = [int(t) for t in rng.permutation(movable[fits & (movable != first)])[:2]]
+            rest = [int(t) for t in rng.permutation(movable) if t != first and t not in others]
+            teams = sorted([first, *others, *rest[: 3 - len(others)]])
+            # Meetings broken already must not make the model infeasible: here they cost
+            # as much as a broken station rule, and the whole plan's score decides.
+            extra = [
+                attrs.evolve(cc, constraint=attrs.evolve(cc.constraint, hard=False, weight=1000.0))
+                if cc.constraint.hard
+                else cc
+                for cc in derived_constraints(problem, meetings, k, present, names)
+            ]
+            extra += _keep_team_pins(problem, assignment, k, present)
+            extra += role_cover(problem, k, present)
+            extra += [cc for cc in acts.team_costs(k, assignment, present) if not cc.constraint.hard]
+            cs = compile_session(problem, k, extra)
+            move = solve_joint(
+                cs,
+                team,
+                acts.routes[k],
+                forbid,
+                teams,
+                seconds=min(3.0, until - time.monotonic()),
+                seed=seed + rounds,
+                effort=3.0,
+            )
+            if move is None:
+                stale += 1
+                continue
+            saved = (assignment[k].copy(), acts.routes[k], own_hard[k], dict(own_soft[k]))
+            assignment[k] = -1
+            assignment[k, present] = move.team
+            acts.routes[k] = move.route
+            meetings.update(k)
+            measure_session(k)
+            current = score()
+            if better(current, best):
+                best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
+                best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+                stale = 0
+                report("joint repair", problem.sessions[k].id, *current)
+            else:
+                assignment[k], acts.routes[k], own_hard[k], own_soft[k] = saved
+                meetings.update(k)
+                stale += 1
+
+    # Polishing passes: each session re-planned with the others fixed, while that helps.
+
     stopped_by = "converged"
-    # Pass 1 builds every session in order (each seeing the ones before), within half the time.
+    # Pass 1 builds every session in order (each seeing the ones before), within half the
+    # time; with station rules, most of it: there each session's teams must fit stations
+    # designed for what its people did before, and later passes can change little of that.
+    first_share = 0.85 if people_bound and acts is not None else 0.5
     try:
         for k in range(S):
             now = time.monotonic()
-            plan_session(k, 0, now + max(0.0, started + 0.5 * (deadline - started) - now) / (S - k))
+            session_deadline = now + max(0.0, started + first_share * (deadline - started) - now) / (S - k)
+            plan_session(k, 0, session_deadline)
+            if acts is not None and acts.shapes_teams and acts.routes[k] is not None:
+                # Mend this session's broken station rules now, while the sessions after it
+                # can still adapt to it.
+                best_assignment, best_routes = assignment.copy(), _snapshot(acts)
+                best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+                joint_repair(time.monotonic() + 0.3 * (session_deadline - started) / (k + 1), [k], patience=8)
+                assignment[:] = best_assignment
+                _restore(acts, best_routes)
+                own_hard[:] = best_own[0]
+                own_soft[:] = [dict(b) for b in best_own[1]]
+                meetings.update(k)
     except _NoStations as error:
         return Result(
             status=Status.UNKNOWN,
             plan=None,
             runtime=time.monotonic() - started,
             explanation=(
-                f"session {error.session!r}: no way to place every team at a station in every slot was "
-                f"found in time (capacity, opening times and staff together)",
+                (
+                    f"session {error.session!r}: no way to place every team at a station in every slot "
+                    "was found in time (capacity, opening times and staff together)"
+                ),
             ),
             stopped_by="time_limit",
             seed=seed,
@@ -383,6 +496,7 @@ def _solve_event(
     best = score()
     best_assignment = assignment.copy()
     best_routes = _snapshot(acts)
+    best_own = (own_hard.copy(), [dict(b) for b in own_soft])
     # Tabu over all sessions at once, where the meeting rules are what is left to fix.
     if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem) and not people_bound:
         # Keep some time for polishing passes when the sessions have soft rules of their own.
@@ -395,26 +509,42 @@ def _solve_event(
         report("tabu", "", *current)
         if better(current, best):
             best, best_assignment = current, assignment.copy()
+            best_own = (own_hard.copy(), [dict(b) for b in own_soft])
         else:
             assignment[:] = best_assignment
             for k in range(S):
                 meetings.update(k)
                 measure_session(k)
-    # Polishing passes: each session re-planned with the others fixed, while that helps.
+
+    # With station rules, an infeasible plan after pass 1 leaves a third of the time to the
+    # joint repair of members and stations below.
+    passes_until = deadline
+    if acts is not None and acts.shapes_teams and best[0] > EPS:
+        passes_until = started + 0.65 * (deadline - started)
     for pass_ in range(1, MAX_PASSES):
         if meetings_done(best) and not has_own_soft:
             break
-        if time.monotonic() > deadline:
+        if time.monotonic() > passes_until:
             stopped_by = "time_limit"
             break
         for k in range(S):
             now = time.monotonic()
-            if now > deadline:
+            if now > passes_until:
                 break
-            plan_session(k, pass_, now + (deadline - now) / (S - k + S * (MAX_PASSES - pass_ - 1)))
+            plan_session(k, pass_, now + (passes_until - now) / (S - k + S * (MAX_PASSES - pass_ - 1)))
         current = score()
         if better(current, best):
             best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
+            best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+        elif best[0] > EPS and not (acts is not None and acts.shapes_teams):
+            # Still infeasible: go back to the best plan and try again; the next pass draws
+            # other random numbers. (With station rules, the joint repair below does better.)
+            assignment[:] = best_assignment
+            _restore(acts, best_routes)
+            own_hard[:] = best_own[0]
+            own_soft[:] = [dict(b) for b in best_own[1]]
+            for k in range(S):
+                meetings.update(k)
         else:
             break
 
@@ -422,6 +552,14 @@ def _solve_event(
     _restore(acts, best_routes)
     for k in range(S):
         meetings.update(k)
+    own_hard[:] = best_own[0]
+    own_soft[:] = [dict(b) for b in best_own[1]]
+    if acts is not None and acts.shapes_teams and best[0] > EPS and time.monotonic() < deadline:
+        joint_repair(deadline)
+        assignment[:] = best_assignment
+        _restore(acts, best_routes)
+        for k in range(S):
+            meetings.update(k)
     # Re-score the returned plan in one place: own terms per session, across rules globally.
     hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights, skip)
     holders: dict[tuple[int, int, int], list[int]] = {}

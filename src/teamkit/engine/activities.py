@@ -41,9 +41,9 @@ class Activities:
         self.staff_need = np.array([s.staff for s in problem.stations], dtype=np.int64)
         self.slots: list[tuple[int, ...]] = [station_slots(s) if S else () for s in problem.sessions]
         self.open: list[np.ndarray] = [
-            np.array([[st.open_in(session.id, slot) for slot in self.slots[k]] for st in problem.stations], dtype=bool).reshape(
-                S, len(self.slots[k])
-            )
+            np.array(
+                [[st.open_in(session.id, slot) for slot in self.slots[k]] for st in problem.stations], dtype=bool
+            ).reshape(S, len(self.slots[k]))
             for k, session in enumerate(problem.sessions)
         ]
         # Rules with their position among the problem's constraints, which keys penalties.
@@ -60,6 +60,10 @@ class Activities:
                 self.once.append((index, c, [u for u in scoped if u]))
         self.routes: list[np.ndarray | None] = [None] * len(problem.sessions)
         self.staff: list[tuple[tuple[int, int, int], ...]] = [()] * len(problem.sessions)
+        # For designed routes: each person present's group and the witness's seats per
+        # (group, team), which the greedy start of team forming follows.
+        self.seating: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(problem.sessions)
+        self._group_of: list[np.ndarray | None] = [None] * len(problem.sessions)
         self._n = n
 
     # -- what a plan does ------------------------------------------------------------------
@@ -153,6 +157,10 @@ class Activities:
             bad_slots = (where[np.maximum(route, 0)] & (route >= 0)).sum(axis=1).astype(float)  # (T,)
             cost = np.outer(people[present].astype(float), bad_slots)
             out.append(CompiledConstraint(c, self.names[index], {"cost": cost}))
+        if self.seating[k] is not None and out:
+            group_of, seats = self.seating[k]
+            label = "station seating"
+            out.append(CompiledConstraint(Constraint(hard=False, label=label), label, {"quota": (group_of, seats)}))
         return out
 
     # -- routing teams ---------------------------------------------------------------------
@@ -168,7 +176,6 @@ class Activities:
         present = np.asarray(layout.present, dtype=np.int64)
         forbidden = np.zeros((T, S), dtype=np.int64)
         cost = np.zeros((T, S))
-        clean: list[tuple[np.ndarray, int]] = []
         if formed:
             teams = assignment[k]
             for _index, c, units in self.once:
@@ -222,7 +229,9 @@ class Activities:
             if isinstance(c, StaffPin) and c.session == session.id:
                 wanted = self.slots[k] if c.slot is None else (c.slot,)
                 for slot in wanted:
-                    pins.append((ids.index(c.instructor), names.index(c.station), self.slots[k].index(slot), c.hard, c.weight))
+                    pins.append(
+                        (ids.index(c.instructor), names.index(c.station), self.slots[k].index(slot), c.hard, c.weight)
+                    )
         return StationRequest(
             teams=T,
             slots=self.slots[k],
@@ -233,7 +242,6 @@ class Activities:
             can_run=can_run,
             forbidden=forbidden,
             cost=cost,
-            clean=tuple(clean),
             staff_pins=tuple(pins),
             groups=tuple(groups) if not formed else (),
             group_limits=tuple(limits) if not formed else (),
@@ -273,6 +281,10 @@ class Activities:
         keys: dict[tuple, list[int]] = {}
         for local in range(len(present)):
             keys.setdefault((avoid[local].tobytes(), bool(barred[local])), []).append(local)
+        group_of = np.zeros(len(present), dtype=np.int64)
+        for g, members in enumerate(keys.values()):
+            group_of[members] = g
+        self._group_of[k] = group_of
         high = max(b for _, b in self.problem.layout(k).sizes)
         groups, barred_groups = [], []
         for (_key, is_barred), members in keys.items():
@@ -287,6 +299,29 @@ class Activities:
             groups.append((avoid[members[0]].copy(), len(members), int(min(most, len(members)))))
         limits = [(tuple(barred_groups), limit)] if barred_groups and limit is not None else []
         return groups, limits
+
+    def forbidden(self, k: int, assignment: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """``(m, S)``: the stations each person present may not do in session ``k`` under the
+        hard rules, the other sessions as in ``assignment``."""
+        session = self.problem.sessions[k]
+        out = np.zeros((len(present), self.S), dtype=bool)
+        for _index, c, units in self.once:
+            if c.hard:
+                for unit in units:
+                    if k in unit:
+                        for kk in unit:
+                            if kk != k:
+                                out |= self.person_visits(kk, assignment)[present] > 0
+        for _index, c, people, where in self.avoid:
+            if c.hard and c.applies_to(session.id):
+                out[people[present]] |= where
+        return out
+
+    def single_slot(self, k: int) -> np.ndarray:
+        """``(T,)``: whether every station of a team's route lasts one slot (only such routes
+        can be exchanged slot by slot)."""
+        route = self.routes[k]
+        return (self.duration[np.maximum(route, 0)] == 1).all(axis=1)
 
     def _today(self, k: int) -> list[int]:
         """The other sessions of session ``k``'s day that already have teams."""
@@ -318,7 +353,10 @@ class Activities:
         limits = [
             s.max_per_team
             for s in self.problem.constraints
-            if isinstance(s, Spread) and s.hard and s.attribute == attribute and all(s.counts(v) for v in values)
+            if isinstance(s, Spread)
+            and s.hard
+            and s.attribute == attribute
+            and all(s.counts(v) for v in values)
             and s.applies_to(self.problem.sessions[k].id)
         ]
         return min(limits) if limits else high
@@ -326,9 +364,28 @@ class Activities:
     def adopt(self, k: int, plan: StationPlan) -> None:
         self.routes[k] = plan.route
         self.staff[k] = plan.staff
+        if plan.seating is not None and self._group_of[k] is not None:
+            self.seating[k] = (self._group_of[k], plan.seating)
 
     def hint(self, k: int) -> StationPlan | None:
-        return None if self.routes[k] is None else StationPlan(self.routes[k], self.staff[k])
+        """A start for session ``k``'s stations: its own, or, before it has any, those of the
+        latest session of the same shape (teams, slots, open stations) on another day, which
+        suit teams not yet formed as well (on the same day they would repeat exercises)."""
+        if self.routes[k] is not None:
+            return StationPlan(self.routes[k], self.staff[k])
+        T = self.problem.layout(k).num_teams
+        for kk in range(len(self.problem.sessions) - 1, -1, -1):
+            route = self.routes[kk]
+            if (
+                kk != k
+                and route is not None
+                and self.problem.sessions[kk].day != self.problem.sessions[k].day
+                and route.shape == (T, len(self.slots[k]))
+                and np.array_equal(self.open[kk], self.open[k])
+                and self.slots[kk] == self.slots[k]
+            ):
+                return StationPlan(route, self.staff[kk])
+        return None
 
 
 # -- roles ---------------------------------------------------------------------------------
@@ -368,9 +425,7 @@ def role_request(problem: ProblemData, assignment: np.ndarray) -> RoleRequest:
         scope = np.array([c.applies_to(s.id) for s in problem.sessions], dtype=bool)
         if isinstance(c, RoleShare):
             r = index[c.role]
-            group = np.array(
-                [matches(p.attributes, {c.attribute: c.values}) for p in problem.participants], dtype=bool
-            )
+            group = np.array([matches(p.attributes, {c.attribute: c.values}) for p in problem.participants], dtype=bool)
             turns = int((seats[:, r] * applies[:, r] * scope).sum())
             shares.append((r, group, c.share(turns, int(group.sum()), n), scope, c.hard, c.weight))
         elif isinstance(c, FairTurns):
@@ -383,7 +438,9 @@ def role_request(problem: ProblemData, assignment: np.ndarray) -> RoleRequest:
                 able = int(eligible[r].sum())
             fair.append((r, math.ceil(turns / max(1, able)), scope, c.weight))
         elif isinstance(c, RolePin):
-            pins.append((problem.index(c.participant), index[c.role], problem.session_index(c.session), c.hard, c.weight))
+            pins.append(
+                (problem.index(c.participant), index[c.role], problem.session_index(c.session), c.hard, c.weight)
+            )
     return RoleRequest(
         teams=teams,
         applies=applies,

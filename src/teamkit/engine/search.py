@@ -205,6 +205,10 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
         for cc in cs.constraints
         if "cost" in cc.data
     ]
+    # Seats that the stations' design reserved per group of people and team: following
+    # them seats everyone in a team whose stations they may do.
+    quota = next((cc.data["quota"] for cc in cs.constraints if "quota" in cc.data), None)
+    seats_left = None if quota is None else quota[1].copy()
     n = cs.m
 
     def place(i: int, t: int) -> None:
@@ -238,6 +242,10 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
                 clash[team[j]] += cost
         for matrix in costs:
             clash += matrix[i]
+        if seats_left is not None:
+            reserved = open_ & (seats_left[quota[0][i]] > 0)
+            if reserved.any():
+                open_ = reserved
         fill = size / np.maximum(target, 1)
         # distance of each team from the snake's current position
         cursor = snake[position % (2 * T)]
@@ -247,6 +255,8 @@ def construct(cs: CompiledSession, rng: np.random.Generator) -> np.ndarray:
         team[i] = t
         size[t] += 1
         place(i, t)
+        if seats_left is not None and seats_left[quota[0][i], t] > 0:
+            seats_left[quota[0][i], t] -= 1
         position += 1
     return team
 

@@ -48,7 +48,6 @@ def assign_roles(
 ) -> dict[tuple[int, int, int], list[int]] | None:
     """``(session, team, role) -> holders``, or ``None`` if CP-SAT found nothing in time."""
     model = cp_model.CpModel()
-    K = len(req.teams)
     R = len(req.per_team)
     y: dict[tuple[int, int, int], cp_model.IntVar] = {}  # (participant, session, role)
     team_of: dict[tuple[int, int], int] = {}
@@ -124,4 +123,4 @@ def assign_roles(
 
 
 def _soft(weight: float) -> int:
-    return max(1, int(math.floor(weight * SOFT_SCALE + 0.5)))
+    return max(1, math.floor(weight * SOFT_SCALE + 0.5))

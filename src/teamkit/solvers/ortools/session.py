@@ -43,7 +43,7 @@ FULL_MODEL_CELLS = 2500
 #: Pair variables for a diversity matrix in the full model, at most.
 FULL_MODEL_PAIRS = 30000
 #: People in one LNS neighbourhood, at most.
-LNS_PEOPLE = 60
+LNS_PEOPLE = 100
 
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
@@ -104,8 +104,17 @@ def _scale_for(values: np.ndarray) -> tuple[float, bool]:
     return 1e6 / float(np.abs(finite).max()), False
 
 
-def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool = False) -> SubModel:
-    """The CP-SAT model of ``teams`` and their current members (everyone else fixed)."""
+def build(
+    cs: CompiledSession,
+    team: np.ndarray,
+    teams: list[int],
+    guarded: bool = False,
+    extend: Callable[[cp_model.CpModel, dict], list] | None = None,
+) -> SubModel:
+    """The CP-SAT model of ``teams`` and their current members (everyone else fixed).
+
+    ``extend(model, x)`` may add variables and constraints of its own, and returns more
+    ``(weight, expression)`` terms for the objective."""
     model = cp_model.CpModel()
     team_set = set(teams)
     people = [i for i in range(cs.m) if int(team[i]) in team_set]
@@ -303,6 +312,8 @@ def build(cs: CompiledSession, team: np.ndarray, teams: list[int], guarded: bool
                 add(model.add_bool_or([]), name)  # pinned elsewhere: this neighbourhood cannot hold them
             else:
                 offset += c.weight
+    if extend is not None:
+        terms.extend(extend(model, x))
     # -- objective ------------------------------------------------------------------------------
     coefficients = np.array([w for w, _ in terms], dtype=float)
     scale, is_int = _scale_for(coefficients) if len(terms) else (1.0, True)

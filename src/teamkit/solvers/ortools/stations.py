@@ -37,8 +37,6 @@ class StationRequest:
     can_run: np.ndarray  # (I, S) bool
     forbidden: np.ndarray  # (T, S) hard violations if team t visits station s
     cost: np.ndarray  # (T, S) soft cost if team t visits station s
-    #: (station mask, teams): at least ``teams`` teams visit no station of the mask.
-    clean: tuple[tuple[np.ndarray, int], ...] = ()
     #: (instructor, station, slot index, hard, weight)
     staff_pins: tuple[tuple[int, int, int, bool, float], ...] = ()
     #: For routes designed before the teams are formed: groups of people who must avoid
@@ -54,10 +52,12 @@ class StationRequest:
 @attrs.frozen
 class StationPlan:
     """``route[t, l]``: the station of team ``t`` in station slot ``l``; ``staff``: (slot
-    index, station, instructor) triples."""
+    index, station, instructor) triples; ``seating[g, t]``: for designed routes, the seats
+    of group ``g`` in team ``t`` in the witness (``None`` otherwise)."""
 
     route: np.ndarray
     staff: tuple[tuple[int, int, int], ...]
+    seating: np.ndarray | None = None
 
 
 def _starts(req: StationRequest) -> dict[int, list[int]]:
@@ -136,30 +136,17 @@ def plan_stations(
                         objective.append(-1 * stay)
     for j, s, i, hard, weight in req.staff_pins:
         var = assign.get((j, s, i))
-        penalty = HARD_WEIGHT if hard else int(round(weight * SOFT_SCALE))
+        penalty = HARD_WEIGHT if hard else round(weight * SOFT_SCALE)
         if var is None:
             objective.append(penalty)  # the pin cannot hold: a constant cost
         else:
             objective.append(penalty * (1 - var))
     # costs per (team, station)
     for (t, s, _a), var in start.items():
-        c = int(req.forbidden[t, s]) * HARD_WEIGHT + int(round(float(req.cost[t, s]) * SOFT_SCALE))
+        c = int(req.forbidden[t, s]) * HARD_WEIGHT + round(float(req.cost[t, s]) * SOFT_SCALE)
         if c:
             objective.append(c * var)
-    for mask, need in req.clean:
-        if need <= 0:
-            continue
-        dirty = []
-        for t in range(T):
-            d = model.new_bool_var(f"dirty[{t}]")
-            for (tt, s, _a), var in start.items():
-                if tt == t and mask[s]:
-                    model.add_implication(var, d)
-            dirty.append(d)
-        short = model.new_int_var(0, need, "")
-        model.add(short >= need - (T - sum(dirty)))
-        objective.append(HARD_WEIGHT * short)
-    _seat_groups(req, model, start, objective)
+    seats = _seat_groups(req, model, start, objective)
     if objective:
         model.minimize(sum(objective))
     if hint is not None:
@@ -171,15 +158,15 @@ def plan_stations(
             model.add_hint(var, (i, s, j) in staffed)
         for (s, i), var in used.items():
             model.add_hint(var, bool(np.any(hint.route[:, i] == s)))
+        if hint.seating is not None and seats and hint.seating.shape == (len(req.groups), T):
+            for (g, t), var in seats.items():
+                model.add_hint(var, int(hint.seating[g, t]))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.max_deterministic_time = effort
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 1
     status = solver.solve(model)
-    import os
-    if os.environ.get("TK_DEBUG"):
-        print("   cp", solver.status_name(status), solver.objective_value if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None, solver.wall_time)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     route = np.full((T, L), -1, dtype=np.int64)
@@ -187,27 +174,34 @@ def plan_stations(
         if solver.boolean_value(var):
             route[t, a : a + int(req.duration[s])] = s
     staff = tuple(sorted((i, s, j) for (j, s, i), var in assign.items() if solver.boolean_value(var)))
-    return StationPlan(route, staff)
+    seating = None
+    if seats:
+        seating = np.zeros((len(req.groups), T), dtype=np.int64)
+        for (g, t), var in seats.items():
+            seating[g, t] = solver.value(var)
+    return StationPlan(route, staff, seating)
 
 
-
-def _seat_groups(req: StationRequest, model: cp_model.CpModel, start: dict, objective: list) -> None:
+def _seat_groups(req: StationRequest, model: cp_model.CpModel, start: dict, objective: list) -> dict:
     """A witness that the people can be seated: ``f[g, t]`` of group ``g`` in team ``t``,
     only where team ``t``'s route avoids the group's stations, within team sizes and the
     groups' limits. Whoever cannot be seated costs as much as a broken hard rule."""
     if not req.groups or req.team_high is None:
-        return
+        return {}
     T = req.teams
     visit: dict[tuple[int, int], list] = {}
     for (t, s, _a), var in start.items():
         visit.setdefault((t, s), []).append(var)
     f: dict[tuple[int, int], cp_model.IntVar] = {}
     for g, (avoid, size, most) in enumerate(req.groups):
+        cap = min(size, most)
         for t in range(T):
-            var = f[g, t] = model.new_int_var(0, min(size, most), f"f[{g},{t}]")
+            var = f[g, t] = model.new_int_var(0, cap, f"f[{g},{t}]")
             for s in np.flatnonzero(avoid):
-                for v in visit.get((t, int(s)), ()):
-                    model.add(var == 0).only_enforce_if(v)
+                visits = visit.get((t, int(s)), ())
+                if visits:
+                    # linear, so that the LP relaxation sees it: no seat where the team goes
+                    model.add(var + cap * sum(visits) <= cap)
         short = model.new_int_var(0, size, f"short[{g}]")
         model.add(sum(f[g, t] for t in range(T)) + short == size)
         objective.append(HARD_WEIGHT * short)
@@ -215,3 +209,4 @@ def _seat_groups(req: StationRequest, model: cp_model.CpModel, start: dict, obje
         model.add(sum(f[g, t] for g in range(len(req.groups))) <= int(req.team_high[t]))
         for members, most in req.group_limits:
             model.add(sum(f[g, t] for g in members) <= most)
+    return f
