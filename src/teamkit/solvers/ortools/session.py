@@ -43,7 +43,7 @@ FULL_MODEL_CELLS = 2500
 #: Pair variables for a diversity matrix in the full model, at most.
 FULL_MODEL_PAIRS = 30000
 #: People in one LNS neighbourhood, at most.
-LNS_PEOPLE = 100
+LNS_PEOPLE = 60
 
 _STATUS = {
     cp_model.OPTIMAL: "optimal",
