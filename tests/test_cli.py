@@ -177,6 +177,18 @@ def test_docs_example_solves(tmp_path):
     assert result.exit_code == 0, result.output
     check = run("check", tmp_path / "event.toml", tmp_path / "plan" / "plan.json")
     assert check.exit_code == 0, check.output
+    # The report's roles and stations, station load keyed by session and then slot.
+    doc = json.loads(run("check", tmp_path / "event.toml", tmp_path / "plan" / "plan.json", "--json").stdout)
+    activities = doc["activities"]
+    plan = read_plan(tmp_path / "plan" / "plan.json")
+    for session in plan.sessions:
+        for slot in range(1, len(session.teams[0].stations) + 1):
+            at = [t.stations[slot - 1] for t in session.teams if t.stations[slot - 1] is not None]
+            if at:
+                load = activities["station_load"][session.session][str(slot)]
+                assert {name: n for name, n in load.items() if n} == {name: at.count(name) for name in set(at)}
+    leaders = sum(len(t.roles.get("leader", ())) for s in plan.sessions for t in s.teams)
+    assert sum(turns.get("leader", 0) for turns in activities["role_turns"].values()) == leaders > 0
 
 
 def test_options_override_the_event(tmp_path, fake):

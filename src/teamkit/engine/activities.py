@@ -96,6 +96,15 @@ class Activities:
         out[present] = self.team_visits(k)[teams[present]]
         return out
 
+    def done_elsewhere(self, unit: tuple[int, ...], k: int, assignment: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """``(m, S)``: whether each person present in session ``k`` visits each station in
+        the other sessions of ``unit`` (a day, or the event)."""
+        done = np.zeros((len(present), self.S), dtype=bool)
+        for kk in unit:
+            if kk != k:
+                done |= self.person_visits(kk, assignment)[present] > 0
+        return done
+
     def penalties(self, assignment: np.ndarray) -> dict[int, float]:
         """Each station rule's penalty (unweighted) for the plan as it stands, by the rule's
         position among the problem's constraints."""
@@ -145,10 +154,7 @@ class Activities:
             for unit in units:
                 if k not in unit:
                     continue
-                elsewhere = sum(self.person_visits(kk, assignment) for kk in unit if kk != k)
-                if isinstance(elsewhere, int):
-                    break
-                done = (elsewhere[present] > 0).astype(np.int64)  # (m, S)
+                done = self.done_elsewhere(unit, k, assignment, present).astype(np.int64)
                 cost = done @ visits_here.T  # (m, T): stations of the route done elsewhere
                 out.append(CompiledConstraint(c, self.names[index], {"cost": cost.astype(float)}))
         for index, c, people, where in self.avoid:
@@ -182,10 +188,7 @@ class Activities:
                 for unit in units:
                     if k not in unit:
                         continue
-                    elsewhere = sum(self.person_visits(kk, assignment) for kk in unit if kk != k)
-                    if isinstance(elsewhere, int):
-                        break
-                    done = (elsewhere[present] > 0).astype(np.int64)
+                    done = self.done_elsewhere(unit, k, assignment, present).astype(np.int64)
                     per_team = np.zeros((T, S), dtype=np.int64)
                     np.add.at(per_team, teams[present], done)
                     if c.hard:
@@ -259,13 +262,9 @@ class Activities:
         S = self.S
         avoid = np.zeros((len(present), S), dtype=bool)
         for _index, c, units in self.once:
-            if not c.hard:
-                continue
             for unit in units:
-                if k in unit:
-                    for kk in unit:
-                        if kk != k:
-                            avoid |= self.person_visits(kk, assignment)[present] > 0
+                if c.hard and k in unit:
+                    avoid |= self.done_elsewhere(unit, k, assignment, present)
         barred = np.zeros(len(present), dtype=bool)
         limit = None
         for _index, c, people, where in self.avoid:
@@ -306,12 +305,9 @@ class Activities:
         session = self.problem.sessions[k]
         out = np.zeros((len(present), self.S), dtype=bool)
         for _index, c, units in self.once:
-            if c.hard:
-                for unit in units:
-                    if k in unit:
-                        for kk in unit:
-                            if kk != k:
-                                out |= self.person_visits(kk, assignment)[present] > 0
+            for unit in units:
+                if c.hard and k in unit:
+                    out |= self.done_elsewhere(unit, k, assignment, present)
         for _index, c, people, where in self.avoid:
             if c.hard and c.applies_to(session.id):
                 out[people[present]] |= where

@@ -16,6 +16,8 @@ import attrs
 import numpy as np
 from ortools.sat.python import cp_model
 
+from teamkit.solvers.ortools.session import _solver
+
 #: Weight of one hard violation against one unit of soft cost, in the integer objective.
 HARD_WEIGHT = 10_000
 #: Soft costs are scaled by this and rounded.
@@ -105,11 +107,7 @@ def assign_roles(
             objective.append(-1 * var)
     if objective:
         model.minimize(sum(objective))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.max_deterministic_time = effort
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = 1
+    solver = _solver(max(0.1, seconds), seed, 1, deterministic=effort)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None

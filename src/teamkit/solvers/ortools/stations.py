@@ -17,6 +17,8 @@ import attrs
 import numpy as np
 from ortools.sat.python import cp_model
 
+from teamkit.solvers.ortools.session import _solver
+
 #: Weight of one hard violation against one unit of soft cost, in the integer objective.
 HARD_WEIGHT = 10_000
 #: Soft costs are scaled by this and rounded.
@@ -161,11 +163,7 @@ def plan_stations(
         if hint.seating is not None and seats and hint.seating.shape == (len(req.groups), T):
             for (g, t), var in seats.items():
                 model.add_hint(var, int(hint.seating[g, t]))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.max_deterministic_time = effort
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = 1
+    solver = _solver(max(0.05, seconds), seed, 1, deterministic=effort)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
