@@ -201,3 +201,16 @@ def test_same_seed_same_plan() -> None:
     first = tk.solve(problem, time_limit=20, seed=3)
     second = tk.solve(problem, time_limit=20, seed=3)
     assert first.plan == second.plan
+
+
+def test_spread_of_some_values_bites() -> None:
+    # A soft rule keeps the three with limited fitness together; at most one per team wins.
+    together = tk.Together(["p00", "p07", "p14"], hard=False)
+    base, _ = solve_and_check(event(together), time_limit=10)
+    rule = tk.Spread("fitness", values=["limited"])
+    assert violations(tk.check(event(together, rule), base.plan), rule.name) > 0
+    result, report = solve_and_check(event(together, rule), time_limit=10)
+    assert result.feasible and violations(report, rule.name) == 0
+    for session in result.plan.sessions:
+        for team in session.teams:
+            assert sum(FITNESS[int(p[1:])] == "limited" for p in team.members) <= 1
