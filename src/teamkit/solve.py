@@ -554,12 +554,37 @@ def _solve_event(
         meetings.update(k)
     own_hard[:] = best_own[0]
     own_soft[:] = [dict(b) for b in best_own[1]]
-    if acts is not None and acts.shapes_teams and best[0] > EPS and time.monotonic() < deadline:
+    # Still infeasible with station rules: alternate the joint repair with passes that
+    # re-plan the sessions (new random numbers each time) until the time is up, always
+    # from the best plan so far.
+    extra_pass = MAX_PASSES
+    while acts is not None and acts.shapes_teams and best[0] > EPS and time.monotonic() < deadline:
         joint_repair(deadline)
         assignment[:] = best_assignment
         _restore(acts, best_routes)
+        own_hard[:] = best_own[0]
+        own_soft[:] = [dict(b) for b in best_own[1]]
         for k in range(S):
             meetings.update(k)
+        if best[0] <= EPS or time.monotonic() >= deadline:
+            break
+        for k in range(S):
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            plan_session(k, extra_pass, now + (deadline - now) / (2 * (S - k)))
+        extra_pass += 1
+        current = score()
+        if better(current, best):
+            best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
+            best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+        else:
+            assignment[:] = best_assignment
+            _restore(acts, best_routes)
+            own_hard[:] = best_own[0]
+            own_soft[:] = [dict(b) for b in best_own[1]]
+            for k in range(S):
+                meetings.update(k)
     # Re-score the returned plan in one place: own terms per session, across rules globally.
     hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights, skip)
     holders: dict[tuple[int, int, int], list[int]] = {}
