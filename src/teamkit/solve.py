@@ -16,6 +16,13 @@ exact construction where the shape allows one (:mod:`teamkit.engine.construction
 passes over the sessions, each re-planned with the others fixed: seen from one session,
 every across-session rule is a set of weighted "apart" pairs (:mod:`teamkit.engine.meetings`),
 so steps 2 and 3 apply unchanged. Passes repeat while they improve the whole plan.
+
+Events with stations and roles take the same path (:mod:`teamkit.engine.activities`): each
+session's stations are designed by CP-SAT before its teams are formed, with a witness that
+everyone can be seated in teams whose stations they may do; rules about people and stations
+become costs per (person, team) for the team forming; the stations are re-planned for the
+teams formed; a joint CP-SAT repair exchanges members and stations of a few teams; and the
+roles of the whole event are assigned last, by CP-SAT.
 """
 
 from __future__ import annotations
@@ -275,7 +282,7 @@ def _solve_event(
     covers = any(role_cover(problem, k, np.asarray(problem.layout(k).present)) for k in range(S))
     people_bound = covers or (acts is not None and acts.shapes_teams)
     # Time kept at the end for the roles of the whole event.
-    reserve = min(1.0 + 0.03 * time_limit, 10.0) if problem.roles else 0.0
+    reserve = min(0.1 * time_limit, 1.0 + 0.03 * time_limit, 10.0) if problem.roles else 0.0
     deadline -= reserve
     starts = {} if people_bound else _construction_start(problem)
     for k, row in starts.items():
