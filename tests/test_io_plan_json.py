@@ -496,3 +496,17 @@ def test_write_files_rejects_paths_and_files_as_folders(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(NotADirectoryError):
         write_files(tmp_path / "file", {"a.txt": "A"})
+
+
+def test_digest_unchanged_for_problems_without_roles_or_stations():
+    """Plan files written before roles and stations existed recorded this digest for the
+    first-session example; the same problem must still match it, or `teamkit check` would
+    call those plans "made for a different problem"."""
+    from pathlib import Path
+
+    from teamkit.io.event import load_event
+    from teamkit.io.plan_json import problem_digest
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "malang_day1.toml"
+    digest = problem_digest(load_event(example).problem)
+    assert digest == "a460a0d7484fad71bd2e4a6b99acd7293f90ab8a527c739ad8b193d8c0e899de"

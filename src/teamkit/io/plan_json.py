@@ -276,9 +276,28 @@ def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
     )
 
 
+#: Fields added to the problem after plan files first recorded its digest, with the value
+#: that means "not used": left out of the digest at that value, so that a problem that does
+#: not use them keeps the digest older plan files recorded.
+_LATER_DEFAULTS = {
+    "problem": {"roles": [], "stations": [], "instructors": []},
+    "session": {"slots": 0, "plenary": []},
+    "constraint": {"values": None},
+}
+
+
 def problem_digest(problem: ProblemData) -> str:
     """A SHA-256 of the problem's canonical JSON: equal problems have equal digests."""
-    text = json.dumps(problem_to_dict(problem), sort_keys=True, separators=(",", ":"), allow_nan=False)
+    data = problem_to_dict(problem)
+    for key, default in _LATER_DEFAULTS["problem"].items():
+        if data.get(key, default) == default:
+            data.pop(key, None)
+    for part, items in (("session", data.get("sessions", [])), ("constraint", data.get("constraints", []))):
+        for item in items:
+            for key, default in _LATER_DEFAULTS[part].items():
+                if key in item and item[key] == default:
+                    del item[key]
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
