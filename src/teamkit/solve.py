@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 import numpy as np
@@ -382,15 +383,35 @@ def _solve_event(
         own = sum(sum(b.values()) for b in own_soft)
         return current[0] <= EPS and current[1] - own <= across_bound + EPS
 
+    best = (np.inf, np.inf)
+    kept: dict[str, Any] = {}
+
+    def keep(current: tuple[float, float]) -> None:
+        """Remembers the plan as it stands as the best so far, with its score."""
+        nonlocal best
+        best = current
+        kept["assignment"] = assignment.copy()
+        kept["routes"] = _snapshot(acts)
+        kept["own"] = (own_hard.copy(), [dict(b) for b in own_soft])
+
+    def restore_best(sessions: list[int] | None = None) -> None:
+        """Goes back to the best plan kept; the meetings are re-read from ``sessions``
+        (those that may have changed since), or from every session."""
+        assignment[:] = kept["assignment"]
+        _restore(acts, kept["routes"])
+        own_hard[:] = kept["own"][0]
+        own_soft[:] = [dict(b) for b in kept["own"][1]]
+        for k in range(S) if sessions is None else sessions:
+            meetings.update(k)
+
     def joint_repair(until: float, sessions: list[int] | None = None, patience: int = 40) -> None:
         """Frees a few teams of a session with a broken station rule, their members and
         their stations at once (:mod:`teamkit.solvers.ortools.joint`); keeps what makes
         the plan better."""
-        nonlocal best, best_assignment, best_routes, best_own
         rng = np.random.default_rng([seed, 4243, len(sessions or ())])
         rounds = 0
         stale = 0
-        best = score()
+        keep(score())
         while time.monotonic() < until and best[0] > EPS and stale < patience:
             rounds += 1
             candidates = []
@@ -454,16 +475,13 @@ def _solve_event(
             measure_session(k)
             current = score()
             if better(current, best):
-                best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
-                best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+                keep(current)
                 stale = 0
                 report("joint repair", problem.sessions[k].id, *current)
             else:
                 assignment[k], acts.routes[k], own_hard[k], own_soft[k] = saved
                 meetings.update(k)
                 stale += 1
-
-    # Polishing passes: each session re-planned with the others fixed, while that helps.
 
     stopped_by = "converged"
     # Pass 1 builds every session in order (each seeing the ones before), within half the
@@ -478,14 +496,8 @@ def _solve_event(
             if acts is not None and acts.shapes_teams and acts.routes[k] is not None:
                 # Mend this session's broken station rules now, while the sessions after it
                 # can still adapt to it.
-                best_assignment, best_routes = assignment.copy(), _snapshot(acts)
-                best_own = (own_hard.copy(), [dict(b) for b in own_soft])
                 joint_repair(time.monotonic() + 0.3 * (session_deadline - started) / (k + 1), [k], patience=8)
-                assignment[:] = best_assignment
-                _restore(acts, best_routes)
-                own_hard[:] = best_own[0]
-                own_soft[:] = [dict(b) for b in best_own[1]]
-                meetings.update(k)
+                restore_best([k])
     except _NoStations as error:
         return Result(
             status=Status.UNKNOWN,
@@ -500,10 +512,7 @@ def _solve_event(
             stopped_by="time_limit",
             seed=seed,
         )
-    best = score()
-    best_assignment = assignment.copy()
-    best_routes = _snapshot(acts)
-    best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+    keep(score())
     # Tabu over all sessions at once, where the meeting rules are what is left to fix.
     if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem) and not people_bound:
         # Keep some time for polishing passes when the sessions have soft rules of their own.
@@ -515,19 +524,16 @@ def _solve_event(
         current = score()
         report("tabu", "", *current)
         if better(current, best):
-            best, best_assignment = current, assignment.copy()
-            best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+            keep(current)
         else:
-            assignment[:] = best_assignment
-            for k in range(S):
-                meetings.update(k)
-                measure_session(k)
+            restore_best()
 
     # With station rules, an infeasible plan after pass 1 leaves a third of the time to the
     # joint repair of members and stations below.
     passes_until = deadline
     if acts is not None and acts.shapes_teams and best[0] > EPS:
         passes_until = started + 0.65 * (deadline - started)
+    # Polishing passes: each session re-planned with the others fixed, while that helps.
     for pass_ in range(1, MAX_PASSES):
         if meetings_done(best) and not has_own_soft:
             break
@@ -541,38 +547,22 @@ def _solve_event(
             plan_session(k, pass_, now + (passes_until - now) / (S - k + S * (MAX_PASSES - pass_ - 1)))
         current = score()
         if better(current, best):
-            best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
-            best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+            keep(current)
         elif best[0] > EPS and not (acts is not None and acts.shapes_teams):
             # Still infeasible: go back to the best plan and try again; the next pass draws
             # other random numbers. (With station rules, the joint repair below does better.)
-            assignment[:] = best_assignment
-            _restore(acts, best_routes)
-            own_hard[:] = best_own[0]
-            own_soft[:] = [dict(b) for b in best_own[1]]
-            for k in range(S):
-                meetings.update(k)
+            restore_best()
         else:
             break
 
-    assignment[:] = best_assignment
-    _restore(acts, best_routes)
-    for k in range(S):
-        meetings.update(k)
-    own_hard[:] = best_own[0]
-    own_soft[:] = [dict(b) for b in best_own[1]]
+    restore_best()
     # Still infeasible with station rules: alternate the joint repair with passes that
     # re-plan the sessions (new random numbers each time) until the time is up, always
     # from the best plan so far.
     extra_pass = MAX_PASSES
     while acts is not None and acts.shapes_teams and best[0] > EPS and time.monotonic() < deadline:
         joint_repair(deadline)
-        assignment[:] = best_assignment
-        _restore(acts, best_routes)
-        own_hard[:] = best_own[0]
-        own_soft[:] = [dict(b) for b in best_own[1]]
-        for k in range(S):
-            meetings.update(k)
+        restore_best()
         if best[0] <= EPS or time.monotonic() >= deadline:
             break
         for k in range(S):
@@ -583,15 +573,9 @@ def _solve_event(
         extra_pass += 1
         current = score()
         if better(current, best):
-            best, best_assignment, best_routes = current, assignment.copy(), _snapshot(acts)
-            best_own = (own_hard.copy(), [dict(b) for b in own_soft])
+            keep(current)
         else:
-            assignment[:] = best_assignment
-            _restore(acts, best_routes)
-            own_hard[:] = best_own[0]
-            own_soft[:] = [dict(b) for b in best_own[1]]
-            for k in range(S):
-                meetings.update(k)
+            restore_best()
     # Re-score the returned plan in one place: own terms per session, across rules globally.
     hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights, skip)
     holders: dict[tuple[int, int, int], list[int]] = {}

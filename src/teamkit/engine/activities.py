@@ -474,17 +474,17 @@ def role_penalties(
     for index, c in enumerate(problem.constraints):
         if type(c) in by_kind:
             by_kind[type(c)].append(index)
-    for c, (r, group, need, scope, _h, _w) in zip(by_kind[RoleShare], req.shares):
+    for index, (r, group, need, scope, _h, _w) in zip(by_kind[RoleShare], req.shares):
         held = sum(1 for (k, _t, rr), people in holders.items() if rr == r and scope[k] for p in people if group[p])
-        out[c] = float(max(0, need - held))
-    for c, (r, most, scope, _w) in zip(by_kind[FairTurns], req.fair):
+        out[index] = float(max(0, need - held))
+    for index, (r, most, scope, _w) in zip(by_kind[FairTurns], req.fair):
         per_person = np.zeros(n, dtype=np.int64)
         for (k, _t, rr), people in holders.items():
             if (r < 0 or rr == r) and scope[k]:
                 for p in people:
                     per_person[p] += 1
-        out[c] = float(np.maximum(per_person - most, 0).sum())
-    for c, (p, r, k, _h, _w) in zip(by_kind[RolePin], req.pins):
-        out[c] = 0.0 if held_in.get((p, k)) == r else 1.0
+        out[index] = float(np.maximum(per_person - most, 0).sum())
+    for index, (p, r, k, _h, _w) in zip(by_kind[RolePin], req.pins):
+        out[index] = 0.0 if held_in.get((p, k)) == r else 1.0
     out[-1] = float(breaches)
     return out
