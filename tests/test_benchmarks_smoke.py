@@ -266,6 +266,28 @@ def test_training_json_lines() -> None:
     assert isinstance(run["verified"], bool)
     assert run["verified"] == (run["hard_violations"] == 0)
     assert run["event_bound"] == 32  # 16 people with limited fitness: 13 visits, 11 stations each
+    assert run["capacity_bound"] >= run["event_bound"]
     assert shortfall["status"] == "infeasible"
     assert shortfall["explanation"].startswith("session 'd1-evening', slots 1 and 2: 30 teams but the stations")
     assert shortfall["seconds"] < run["seconds"]
+
+
+@pytest.mark.parametrize(("instructors", "expected"), [(2, 0), (1, 16)])
+def test_capacity_bound_counts_instructors(instructors: int, expected: int) -> None:
+    """Two teams of four, three slots, stations A (two teams), B and C (one each). With two
+    instructors the teams can each visit all three (A-B-C and B-C-A); with one, only one
+    station opens per slot and it must be A, so all 24 visits go there: 16 repeats, where
+    counting visits against stations alone finds none."""
+    import training
+
+    m = teamkit.Model()
+    for i in range(8):
+        m.add_participant(f"p{i}")
+    m.add_session("s1", team_size=4, slots=3)
+    for name, capacity in (("A", 2), ("B", 1), ("C", 1)):
+        m.add_station(name, capacity=capacity, staff=1)
+    for k in range(instructors):
+        m.add_instructor(f"i{k}")
+    problem = m.data()
+    assert training.event_bound(problem) == 0
+    assert training.capacity_bound(problem) == expected

@@ -20,8 +20,9 @@ SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 EVENTS = sorted(EXAMPLES.glob("*.toml"))
 
 
-#: The whole seed scenario (teams, roles and stations over three days): within the examples'
-#: 60 s its hard rules are met on some runs, not on all (BENCHMARKS.md has the figures), so
+#: The whole seed scenario (teams, roles and stations over three days): its hard rules are
+#: met within the examples' 60 s on the benchmark machine (BENCHMARKS.md), but the time limit
+#: cuts the search short, and a busy test machine may stop it before; so when they are not,
 #: its tests ask that the plan is complete and that solver and checker agree on it.
 NOT_ALWAYS_FEASIBLE = {"leadership_training.py", "leadership_training.toml"}
 

@@ -17,8 +17,10 @@ passes over the sessions, each re-planned with the others fixed: seen from one s
 every across-session rule is a set of weighted "apart" pairs (:mod:`teamkit.engine.meetings`),
 so steps 2 and 3 apply unchanged. Passes repeat while they improve the whole plan.
 
-Events with stations and roles take the same path (:mod:`teamkit.engine.activities`): each
-session's stations are designed by CP-SAT before its teams are formed, with a witness that
+Events with stations and roles take the same path (:mod:`teamkit.engine.activities`): a day
+of several sessions under "no exercise twice a day" is first split into tracks with station
+sets disjoint over the day (:mod:`teamkit.engine.tracks`); each session's stations are
+designed by CP-SAT before its teams are formed, with a witness that
 everyone can be seated in teams whose stations they may do; rules about people and stations
 become costs per (person, team) for the team forming; the stations are re-planned for the
 teams formed; a joint CP-SAT repair exchanges members and stations of a few teams; and the
@@ -36,7 +38,7 @@ import numpy as np
 
 from teamkit.constraints import AvoidRepeats, MeetAtMost, Pin, Together
 from teamkit.engine import constructions, golfer
-from teamkit.engine.activities import Activities, role_cover, role_penalties, role_request
+from teamkit.engine.activities import TRACKS, Activities, role_cover, role_penalties, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import (
     Meetings,
@@ -47,6 +49,7 @@ from teamkit.engine.meetings import (
     scope_of,
 )
 from teamkit.engine.search import EPS, LocalSearch, better, solve_session
+from teamkit.engine.tracks import TRACK_SECONDS
 from teamkit.model import ProblemData
 from teamkit.plan import Plan, StaffSlot
 from teamkit.precheck import precheck
@@ -291,6 +294,8 @@ def _solve_event(
         meetings.update(k)
     # Per session: its own hard penalty and soft breakdown (across-session rules excluded).
     own_hard = np.zeros(S)
+    # Per session: hard violations it took part in when last planned, across rules included.
+    involved = np.zeros(S)
     own_soft: list[dict[str, float]] = [{} for _ in range(S)]
 
     def score() -> tuple[float, float]:
@@ -312,13 +317,25 @@ def _solve_event(
         actual members after."""
         if acts is None or not acts.has_slots(k):
             return
+        if not formed:
+            # From the time limit, not the clock: the same request gets the same tracks.
+            acts.plan_day(k, assignment, seed, seconds=min(TRACK_SECONDS, 0.05 * time_limit))
         budget = max(0.5, min(4.0, (0.1 if formed else 0.15) * (session_deadline - time.monotonic())))
+        if not formed and k in acts.tracks:
+            # Within tracks the design is what keeps the day's rules: worth more time.
+            budget = max(budget, min(4.0, 0.3 * (session_deadline - time.monotonic())))
         request = acts.request(k, assignment, formed)
         found = plan_stations(request, acts.hint(k), seconds=budget, seed=seed, effort=4.0 if formed else 6.0)
         if found is None and acts.routes[k] is None and request.groups:
             # No design with a seating witness in time: design for the structure alone, and
             # leave the people's rules to the team forming and the re-routing after it.
             request = attrs.evolve(request, groups=(), group_limits=())
+            found = plan_stations(request, None, seconds=budget, seed=seed, effort=6.0)
+        if found is None and acts.routes[k] is None and request.allowed is not None:
+            # The tracks promised room that the routes (instructors for some stations only,
+            # say) do not find: the rest of the day goes without them.
+            acts.drop_tracks(k)
+            request = acts.request(k, assignment, formed)
             found = plan_stations(request, None, seconds=budget, seed=seed, effort=6.0)
         # A design that cannot seat everyone is resumed from where it stopped, a few times:
         # each seat it finds spares the team forming a broken rule.
@@ -363,6 +380,7 @@ def _solve_event(
         meetings.update(k)
         route(k, True, session_deadline)
         own_hard[k], own_soft[k] = _own_penalties(ls, skip)
+        involved[k] = ls.hard
         report(f"pass {pass_ + 1}", session.id, ls.hard, ls.soft)
 
     def measure_session(k: int) -> None:
@@ -374,6 +392,7 @@ def _solve_event(
     skip = (
         across_names
         | station_names
+        | {TRACKS}
         | {cc.name for k in range(S) for cc in role_cover(problem, k, np.asarray(problem.layout(k).present))}
     )
     across_bound = _across_bound(problem)
@@ -419,7 +438,8 @@ def _solve_event(
                 if acts.routes[k] is None:
                     continue
                 present = np.asarray(problem.layout(k).present, dtype=np.int64)
-                forbid = acts.forbidden(k, assignment, present)
+                # The rules themselves: a person outside their day's track breaks none.
+                forbid = acts.forbidden(k, assignment, present, tracks=False)
                 team = assignment[k, present]
                 route = acts.routes[k]
                 stations = route[team]  # (m, L)
@@ -512,12 +532,11 @@ def _solve_event(
             stopped_by="time_limit",
             seed=seed,
         )
-    keep(score())
-    # Tabu over all sessions at once, where the meeting rules are what is left to fix.
-    if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem) and not people_bound:
-        # Keep some time for polishing passes when the sessions have soft rules of their own.
-        share = 0.6 if has_own_soft else 1.0
-        _event_tabu(problem, assignment, seed, time.monotonic() + share * (deadline - time.monotonic()), across_bound)
+
+    def event_tabu(until: float, costs: list[list[CompiledConstraint]] | None = None) -> bool:
+        """The all-sessions tabu from the plan as it stands; keeps its plan if better than
+        the best, else goes back to the best. Whether it was kept."""
+        _event_tabu(problem, assignment, seed, until, across_bound, costs)
         for k in range(S):
             meetings.update(k)
             measure_session(k)
@@ -525,14 +544,38 @@ def _solve_event(
         report("tabu", "", *current)
         if better(current, best):
             keep(current)
-        else:
-            restore_best()
+            return True
+        restore_best()
+        return False
 
-    # With station rules, an infeasible plan after pass 1 leaves a third of the time to the
-    # joint repair of members and stations below.
+    def pass_over(sessions: list[int], pass_: int, spread: float) -> bool:
+        """Re-plans ``sessions`` in turn until the deadline, each with its share of the time
+        left (``spread`` 2 keeps half of it for later rounds); keeps the plan if better than
+        the best, else goes back to the best. Whether it was kept."""
+        for i, k in enumerate(sessions):
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            plan_session(k, pass_, now + (deadline - now) / (spread * (len(sessions) - i)))
+        current = score()
+        if better(current, best):
+            keep(current)
+            return True
+        restore_best()
+        return False
+
+    keep(score())
+    # Tabu over all sessions at once, where the meeting rules are what is left to fix.
+    if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem) and not people_bound:
+        # Keep some time for polishing passes when the sessions have soft rules of their own.
+        share = 0.6 if has_own_soft else 1.0
+        event_tabu(time.monotonic() + share * (deadline - time.monotonic()))
+
+    # With station rules, an infeasible plan after pass 1 leaves more than half of the time
+    # to the repairs below (members and stations of a few teams; all sessions at once).
     passes_until = deadline
     if acts is not None and acts.shapes_teams and best[0] > EPS:
-        passes_until = started + 0.65 * (deadline - started)
+        passes_until = started + 0.45 * (deadline - started)
     # Polishing passes: each session re-planned with the others fixed, while that helps.
     for pass_ in range(1, MAX_PASSES):
         if meetings_done(best) and not has_own_soft:
@@ -556,26 +599,39 @@ def _solve_event(
             break
 
     restore_best()
-    # Still infeasible with station rules: alternate the joint repair with passes that
-    # re-plan the sessions (new random numbers each time) until the time is up, always
-    # from the best plan so far.
+    # Still infeasible with station rules: until the time is up, always from the best plan
+    # so far, alternate the joint repair, the all-sessions tabu (while it helps) and passes
+    # over the sessions that took part in a violation.
     extra_pass = MAX_PASSES
+    tabu_again = True
+    repaired = acts is not None and acts.shapes_teams and best[0] > EPS
     while acts is not None and acts.shapes_teams and best[0] > EPS and time.monotonic() < deadline:
         joint_repair(deadline)
         restore_best()
         if best[0] <= EPS or time.monotonic() >= deadline:
             break
-        for k in range(S):
-            now = time.monotonic()
-            if now >= deadline:
+        if tabu_again and _tabu_applies(problem, stations=True):
+            # Meetings broken between sessions of a day: swaps in all sessions at once, the
+            # routes fixed and the station rules (and tracks) as costs, see more than
+            # re-planning one session with the others fixed.
+            costs = [
+                acts.team_costs(k, assignment, np.asarray(problem.layout(k).present, dtype=np.int64)) for k in range(S)
+            ]
+            # Again after the passes below if it helped.
+            tabu_again = event_tabu(time.monotonic() + 0.5 * (deadline - time.monotonic()), costs)
+            if best[0] <= EPS:
                 break
-            plan_session(k, extra_pass, now + (deadline - now) / (2 * (S - k)))
+        # The sessions that took part in a violation when last planned get the time; the
+        # others are as good as they get.
+        pass_over([k for k in range(S) if involved[k] > EPS] or list(range(S)), extra_pass, 2.0)
         extra_pass += 1
-        current = score()
-        if better(current, best):
-            keep(current)
-        else:
-            restore_best()
+    # Made feasible by the repairs with time left: polishing passes, each kept only if it
+    # makes the plan better.
+    while repaired and best[0] <= EPS and not meetings_done(best) and time.monotonic() < deadline:
+        improved = pass_over(list(range(S)), extra_pass, 1.0)
+        extra_pass += 1
+        if not improved:
+            break
     # Re-score the returned plan in one place: own terms per session, across rules globally.
     hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights, skip)
     holders: dict[tuple[int, int, int], list[int]] = {}
@@ -641,10 +697,11 @@ def _solve_event(
     )
 
 
-def _tabu_applies(problem: ProblemData) -> bool:
+def _tabu_applies(problem: ProblemData, stations: bool = False) -> bool:
     """The all-sessions tabu handles meeting rules over the whole event, sessions that are
-    blocks of their own, and events small enough for its meeting matrix."""
-    across = [c for c in problem.constraints if c.across_sessions]
+    blocks of their own, and events small enough for its meeting matrix; with ``stations``,
+    rules about roles and stations are left to the costs it is given and to later steps."""
+    across = [c for c in problem.constraints if c.across_sessions and not (stations and c.stage != "teams")]
     return (
         problem.num_participants <= golfer.MAX_PEOPLE
         and all(isinstance(c, (MeetAtMost, AvoidRepeats)) and c.sessions is None for c in across)
@@ -653,11 +710,23 @@ def _tabu_applies(problem: ProblemData) -> bool:
     )
 
 
-def _event_tabu(problem: ProblemData, assignment: np.ndarray, seed: int, deadline: float, bound: float) -> None:
+def _event_tabu(
+    problem: ProblemData,
+    assignment: np.ndarray,
+    seed: int,
+    deadline: float,
+    bound: float,
+    extra: list[list[CompiledConstraint]] | None = None,
+) -> None:
+    """Swaps people within sessions, scoring the meetings of the whole event and each
+    session's own rules (with ``extra[k]`` added to session ``k``'s)."""
     S, n = assignment.shape
     present = [np.asarray(problem.layout(k).present, dtype=np.int64) for k in range(S)]
     rng = np.random.default_rng([seed, 104729])
-    searches = [LocalSearch(compile_session(problem, k), assignment[k, present[k]], rng) for k in range(S)]
+    searches = [
+        LocalSearch(compile_session(problem, k, extra[k] if extra else None), assignment[k, present[k]], rng)
+        for k in range(S)
+    ]
     rules = [c for c in problem.constraints if isinstance(c, (MeetAtMost, AvoidRepeats))]
     tabu = golfer.EventTabu(assignment, present, searches, golfer.MeetingCost(rules, S), rng)
     tabu.run(max_iterations=2000 * n + 200000, deadline=deadline, bound=bound)

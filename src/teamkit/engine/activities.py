@@ -17,6 +17,7 @@ import numpy as np
 from teamkit.activities import matches
 from teamkit.constraints import AvoidStations, Constraint, ExerciseOnce, FairTurns, RolePin, RoleShare, Spread, StaffPin
 from teamkit.engine.compiled import CompiledConstraint
+from teamkit.engine.tracks import TRACK_SECONDS, DayTracks, day_tracks
 from teamkit.model import ProblemData, station_slots
 from teamkit.solvers.ortools.roles import RoleRequest
 from teamkit.solvers.ortools.stations import StationPlan, StationRequest
@@ -26,6 +27,8 @@ from teamkit.solvers.ortools.stations import StationPlan, StationRequest
 DESIGN_TODAY = 10.0
 DESIGN_EVENT = 2.0
 DESIGN_LATER = 10.0
+#: Label of the forming cost that keeps people in the teams of their day's track.
+TRACKS = "station tracks"
 
 
 class Activities:
@@ -65,6 +68,9 @@ class Activities:
         self.seating: list[tuple[np.ndarray, np.ndarray] | None] = [None] * len(problem.sessions)
         self._group_of: list[np.ndarray | None] = [None] * len(problem.sessions)
         self._n = n
+        # Day plans (teamkit.engine.tracks), by session; days already considered.
+        self.tracks: dict[int, DayTracks] = {}
+        self._days_planned: set[tuple[int, ...]] = set()
 
     # -- what a plan does ------------------------------------------------------------------
     @property
@@ -163,6 +169,9 @@ class Activities:
             bad_slots = (where[np.maximum(route, 0)] & (route >= 0)).sum(axis=1).astype(float)  # (T,)
             cost = np.outer(people[present].astype(float), bad_slots)
             out.append(CompiledConstraint(c, self.names[index], {"cost": cost}))
+        if k in self.tracks:
+            outside = self.tracks[k].forbidden(k, present).astype(np.int64) @ visits_here.T
+            out.append(CompiledConstraint(Constraint(label=TRACKS), TRACKS, {"cost": outside.astype(float)}))
         if self.seating[k] is not None and out:
             group_of, seats = self.seating[k]
             label = "station seating"
@@ -204,6 +213,8 @@ class Activities:
                     forbidden += per_team
                 else:
                     cost += c.weight * per_team
+            if k in self.tracks:
+                np.add.at(forbidden, teams[present], self.tracks[k].forbidden(k, present).astype(np.int64))
         else:
             groups, limits = self._groups(k, assignment, present)
             m = max(1, len(present))
@@ -221,6 +232,13 @@ class Activities:
                         cost += (DESIGN_TODAY if c.per == "day" else DESIGN_EVENT) * done / m
                     if c.per == "day":
                         cost += DESIGN_LATER * self._later_pressure(k, unit)
+            if k not in self.tracks:
+                # Stations some people must avoid cost a little, in proportion to those
+                # people: where capacity allows, more routes then suit them, and the team
+                # forming has room to keep them apart. (Tracks reserve that room themselves.)
+                for _index, c, people, where in self.avoid:
+                    if c.hard and c.applies_to(session.id):
+                        cost += DESIGN_EVENT * people[present].mean() * where
 
         can_run = np.array(
             [[i.can_run(st.name, session.id) for st in problem.stations] for i in problem.instructors], dtype=bool
@@ -249,6 +267,7 @@ class Activities:
             groups=tuple(groups) if not formed else (),
             group_limits=tuple(limits) if not formed else (),
             team_high=np.array([b for _, b in layout.sizes], dtype=np.int64),
+            allowed=None if formed or k not in self.tracks else self.tracks[k].allowed[k][self.tracks[k].team_track],
         )
 
     def _groups(
@@ -273,6 +292,8 @@ class Activities:
                 avoid[hit] |= where
                 barred |= hit
                 limit = min(limit or 10**9, self._most_per_team(c, k))
+        if k in self.tracks:
+            avoid |= self.tracks[k].forbidden(k, present)
         avoid &= self.open[k].any(axis=1)  # only stations open now matter
         meet_once = any(
             getattr(c, "times", None) == 1 and c.hard and c.kind == "meet_at_most" for c in self.problem.constraints
@@ -299,9 +320,10 @@ class Activities:
         limits = [(tuple(barred_groups), limit)] if barred_groups and limit is not None else []
         return groups, limits
 
-    def forbidden(self, k: int, assignment: np.ndarray, present: np.ndarray) -> np.ndarray:
+    def forbidden(self, k: int, assignment: np.ndarray, present: np.ndarray, tracks: bool = True) -> np.ndarray:
         """``(m, S)``: the stations each person present may not do in session ``k`` under the
-        hard rules, the other sessions as in ``assignment``."""
+        hard rules, the other sessions as in ``assignment``, and, with ``tracks``, outside
+        their track of the day."""
         session = self.problem.sessions[k]
         out = np.zeros((len(present), self.S), dtype=bool)
         for _index, c, units in self.once:
@@ -311,7 +333,37 @@ class Activities:
         for _index, c, people, where in self.avoid:
             if c.hard and c.applies_to(session.id):
                 out[people[present]] |= where
+        if tracks and k in self.tracks:
+            out |= self.tracks[k].forbidden(k, present)
         return out
+
+    def plan_day(self, k: int, assignment: np.ndarray, seed: int, seconds: float = TRACK_SECONDS) -> None:
+        """Tracks for session ``k``'s day (:mod:`teamkit.engine.tracks`), once, before any
+        session of the day has stations: what other days did so far is their history."""
+        units = [u for _index, c, scoped in self.once if c.hard and c.per == "day" for u in scoped if k in u]
+        if not units:
+            return
+        sessions = tuple(kk for kk in units[0] if self.slots[kk])
+        if sessions in self._days_planned or any(self.routes[kk] is not None for kk in sessions):
+            return
+        self._days_planned.add(sessions)
+        history = np.zeros((self._n, self.S), dtype=np.int64)
+        for kk in range(len(self.problem.sessions)):
+            if kk not in sessions:
+                history += self.person_visits(kk, assignment)
+        barred = [(people, where, self._most_per_team(c, k)) for _index, c, people, where in self.avoid if c.hard]
+        found = day_tracks(self.problem, sessions, self.open, barred, history, seed=seed, seconds=seconds)
+        if found is not None:
+            for kk in found.sessions:
+                self.tracks[kk] = found
+
+    def drop_tracks(self, k: int) -> None:
+        """The sessions of session ``k``'s day not yet routed go without tracks."""
+        day = self.tracks.get(k)
+        if day is not None:
+            for kk in day.sessions:
+                if self.routes[kk] is None:
+                    del self.tracks[kk]
 
     def single_slot(self, k: int) -> np.ndarray:
         """``(T,)``: whether every station of a team's route lasts one slot (only such routes

@@ -449,6 +449,22 @@ def _full(cs, ls, deadline, seed, workers, on_solution, effort=20.0, explain_con
     return SessionOutcome(Status.FEASIBLE, bound=bound)
 
 
+def _partners(cs: CompiledSession, team: np.ndarray, first: int, rng: np.random.Generator) -> np.ndarray:
+    """The other teams to free with team ``first``, in random order, those that its members
+    may join without a hard cost (a station they must avoid, a track of the day) first:
+    exchanging members with a team none of them may join cannot help."""
+    others = rng.permutation(np.delete(np.arange(cs.num_teams), first))
+    members = np.flatnonzero(team == first)
+    barred = np.zeros((len(members), cs.num_teams), dtype=bool)
+    for cc in cs.constraints:
+        if cc.constraint.hard and "cost" in cc.data:
+            barred |= cc.data["cost"][members] > 0
+    closed = barred.all(axis=0)
+    if not closed.any():
+        return others
+    return others[np.argsort(closed[others], kind="stable")]
+
+
 def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
     """Frees a few teams at a time (one with a violation or the worst soft penalty, and
     random others), re-solves them with CP-SAT, keeps the result if it is better."""
@@ -470,7 +486,7 @@ def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
             first = int(np.argmax(ls.team_penalties(hard=False)))
         else:
             break
-        others = rng.permutation(np.delete(np.arange(T), first))[: k - 1]
+        others = _partners(cs, ls.st.team, first, rng)[: k - 1]
         teams = sorted([first, *map(int, others)])
         sub = build(cs, ls.st.team, teams)
         _hint(sub, ls.st.team)

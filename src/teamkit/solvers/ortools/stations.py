@@ -49,6 +49,8 @@ class StationRequest:
     #: member per team at most, say).
     group_limits: tuple[tuple[tuple[int, ...], int], ...] = ()
     team_high: np.ndarray | None = None  # (T,) largest size of each team
+    #: (T, S): the only stations each team may visit at all (a day's tracks); ``None``: any.
+    allowed: np.ndarray | None = None
 
 
 @attrs.frozen
@@ -92,6 +94,8 @@ def plan_stations(
     start: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for t in range(T):
         for s, slots in starts.items():
+            if req.allowed is not None and not req.allowed[t, s]:
+                continue
             for a in slots:
                 start[t, s, a] = model.new_bool_var(f"start[{t},{s},{a}]")
     # occupancy: team t is at s in slot l when a visit started within the last d slots
@@ -103,7 +107,7 @@ def plan_stations(
         for i in range(L):
             model.add_exactly_one(v for s in range(S) for v in covering.get((t, s, i), ()))
         for s, slots in starts.items():
-            model.add_at_most_one(start[t, s, a] for a in slots)
+            model.add_at_most_one(start[t, s, a] for a in slots if (t, s, a) in start)
     used: dict[tuple[int, int], cp_model.IntVar] = {}
     for s in range(S):
         for i in range(L):
