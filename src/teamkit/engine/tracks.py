@@ -12,8 +12,9 @@ balanced and spread), and sends each person to the track whose stations they did
 other days. See :mod:`teamkit.solvers.ortools.tracks` for the two models.
 
 Tracks apply when the day has at least two sessions with station slots, the same people and
-team sizes in each, stations of one slot each, and no pins or keep-together rules to honour;
-otherwise the sessions are planned one by one as before.
+team sizes in each, stations of one slot each, no teams kept from one session to the next,
+and no hard pins or together rules to honour; otherwise (or when no split into up to
+:data:`MAX_TRACKS` tracks fits) the sessions are planned one by one.
 """
 
 from __future__ import annotations
