@@ -263,3 +263,13 @@ def test_dropping_tracks_keeps_the_sessions_already_routed() -> None:
     assert set(acts.tracks) == {0}
     present = np.arange(problem.num_participants)
     assert not acts.forbidden(1, assignment, present).any()
+
+
+def test_split_never_trades_a_quota_for_preferences() -> None:
+    women = np.array([True, True, False, False])
+    cost = np.zeros((4, 2))
+    cost[:2, 1] = 1e4  # both women would much rather be in track 0
+    req = SplitRequest(size=((2, 2), (2, 2)), quotas=((women, (1, 1), (1, 1)),), cost=cost)
+    split = split_people(req, seconds=5, seed=0)
+    assert split is not None
+    assert [int(women[split == g].sum()) for g in range(2)] == [1, 1]

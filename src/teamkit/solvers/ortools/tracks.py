@@ -136,10 +136,6 @@ class SplitRequest:
     fixed: tuple[tuple[int, int], ...] = ()  # (person, track)
 
 
-#: What one person outside a quota costs, against one unit of ``SplitRequest.cost``.
-QUOTA_WEIGHT = 1000
-
-
 def split_people(req: SplitRequest, *, seconds: float, seed: int) -> np.ndarray | None:
     """``(m,)``: the track of each person, quotas broken as little as possible; ``None``
     when no split was found in time (``seconds`` as for :func:`plan_tracks`)."""
@@ -151,6 +147,10 @@ def split_people(req: SplitRequest, *, seconds: float, seed: int) -> np.ndarray 
     for g, (low, high) in enumerate(req.size):
         model.add_linear_constraint(sum(y[p, g] for p in range(m)), low, high)
     objective = []
+    scaled = np.rint(req.cost * 10).astype(np.int64)
+    # A person outside a quota costs more than all the costs together: a track that is not a
+    # fair sample leaves teams that cannot be balanced, which no preference is worth.
+    quota_weight = int(scaled.max(axis=1, initial=0).clip(min=0).sum()) + 1
     for people, fewest, most in req.quotas:
         members = np.flatnonzero(people)
         for g in range(G):
@@ -159,10 +159,9 @@ def split_people(req: SplitRequest, *, seconds: float, seed: int) -> np.ndarray 
             under = model.new_int_var(0, len(members), "")
             model.add(count - over <= most[g])
             model.add(count + under >= fewest[g])
-            objective.append(QUOTA_WEIGHT * (over + under))
+            objective.append(quota_weight * (over + under))
     for p, g in req.fixed:
         model.add(y[p, g] == 1)
-    scaled = np.rint(req.cost * 10).astype(np.int64)
     objective.extend(int(scaled[p, g]) * y[p, g] for p in range(m) for g in range(G) if scaled[p, g])
     model.minimize(sum(objective))
     solver = _solver(5 * seconds, seed, 1, deterministic=seconds)
