@@ -82,16 +82,28 @@ def problem_for(case: str) -> ProblemData:
     return leadership_training.build(people, teams=n // 10)
 
 
-def event_bound(problem: ProblemData) -> int:
-    """The counting lower bound on exercises repeated over the event (see the module
-    docstring)."""
+def barred_stations(problem: ProblemData) -> list[tuple[bool, ...]]:
+    """Per participant, per station: whether a hard avoid rule of every session bars it."""
     barred = [
         (c.who, c.stations)
         for c in problem.constraints
         if isinstance(c, teamkit.AvoidStations) and c.hard and c.sessions is None
     ]
+    return [
+        tuple(
+            any(matches(person.attributes, who) and matches(station.attributes, where) for who, where in barred)
+            for station in problem.stations
+        )
+        for person in problem.participants
+    ]
+
+
+def event_bound(problem: ProblemData) -> int:
+    """The counting lower bound on exercises repeated over the event (see the module
+    docstring)."""
+    barred = barred_stations(problem)
     total = 0
-    for i, person in enumerate(problem.participants):
+    for i in range(problem.num_participants):
         visits = 0
         open_to_them: set[str] = set()
         for k, session in enumerate(problem.sessions):
@@ -99,8 +111,8 @@ def event_bound(problem: ProblemData) -> int:
                 continue
             slots = station_slots(session)
             visits += len(slots)  # every station here lasts one slot
-            for station in problem.stations:
-                if any(matches(person.attributes, who) and matches(station.attributes, where) for who, where in barred):
+            for s, station in enumerate(problem.stations):
+                if barred[i][s]:
                     continue
                 if any(station.open_in(session.id, slot) for slot in slots):
                     open_to_them.add(station.name)
@@ -118,17 +130,8 @@ def capacity_bound(problem: ProblemData) -> int:
     Every station here lasts one slot."""
     from ortools.linear_solver import pywraplp
 
-    barred = [
-        (c.who, c.stations)
-        for c in problem.constraints
-        if isinstance(c, teamkit.AvoidStations) and c.hard and c.sessions is None
-    ]
     kinds: dict[tuple[bool, ...], list[int]] = {}
-    for i, person in enumerate(problem.participants):
-        key = tuple(
-            any(matches(person.attributes, who) and matches(st.attributes, where) for who, where in barred)
-            for st in problem.stations
-        )
+    for i, key in enumerate(barred_stations(problem)):
         kinds.setdefault(key, []).append(i)
     lp = pywraplp.Solver.CreateSolver("GLOP")
     visits: dict[tuple[tuple[bool, ...], int], list] = {}

@@ -278,22 +278,13 @@ class Activities:
         group one team may take: people who already shared a team may not meet again under
         a hard meet-at-most-once rule, so a group of former team-mates spreads one per team."""
         session = self.problem.sessions[k]
-        S = self.S
-        avoid = np.zeros((len(present), S), dtype=bool)
-        for _index, c, units in self.once:
-            for unit in units:
-                if c.hard and k in unit:
-                    avoid |= self.done_elsewhere(unit, k, assignment, present)
+        avoid = self.forbidden(k, assignment, present)
         barred = np.zeros(len(present), dtype=bool)
         limit = None
-        for _index, c, people, where in self.avoid:
+        for _index, c, people, _where in self.avoid:
             if c.hard and c.applies_to(session.id):
-                hit = people[present]
-                avoid[hit] |= where
-                barred |= hit
+                barred |= people[present]
                 limit = min(limit or 10**9, self._most_per_team(c, k))
-        if k in self.tracks:
-            avoid |= self.tracks[k].forbidden(k, present)
         avoid &= self.open[k].any(axis=1)  # only stations open now matter
         meet_once = any(
             getattr(c, "times", None) == 1 and c.hard and c.kind == "meet_at_most" for c in self.problem.constraints

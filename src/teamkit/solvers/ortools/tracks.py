@@ -98,7 +98,6 @@ def plan_tracks(req: TrackRequest, *, seconds: float, seed: int) -> TrackPlan | 
                 if here:
                     model.add(sum(here) <= int(req.capacity[s]))
         # Instructors: a station that receives teams in a slot needs its staff.
-        staffed = []
         for l in range(L):
             need = []
             for s in range(S):
@@ -108,9 +107,7 @@ def plan_tracks(req: TrackRequest, *, seconds: float, seed: int) -> TrackPlan | 
                     model.add(sum(here) == 0).only_enforce_if(used.Not())
                     need.append(int(req.staff[s]) * used)
             if need:
-                staffed.append(sum(need) <= req.instructors[k])
-        for constraint in staffed:
-            model.add(constraint)
+                model.add(sum(need) <= req.instructors[k])
     # Room for routes: stations in each set, and spare visits where barred people can go.
     model.maximize(sum(x.values()) + sum(room))
     solver = _solver(5 * seconds, seed, 1, deterministic=seconds)
