@@ -11,6 +11,8 @@ import math
 import sys
 from pathlib import Path
 
+import attrs
+
 import teamkit as tk
 from teamkit.io.roster import read_roster
 
@@ -92,6 +94,26 @@ def build(participants: list[tk.Participant] | None = None, teams: int = 30) -> 
     model.add_constraint(tk.ExerciseOnce("day"))
     model.add_constraint(tk.ExerciseOnce("event", hard=False))
     return model.data()
+
+
+#: The scenario's late change on the morning of day 2: five participants drop out for the rest
+#: of the event, and two arrive late, missing the morning (ids from the seed roster).
+DROPPED_OUT = ("ASN0011", "ASN0047", "ASN0102", "ASN0168", "ASN0233")
+LATE = ("ASN0076", "ASN0259")
+
+
+def late_change(problem: tk.ProblemData) -> tk.ProblemData:
+    """The problem after the late change: the five absent from day 2 morning on, the two
+    absent on day 2 morning only. Day 1 evening has been held by then."""
+    sessions = []
+    for session in problem.sessions:
+        absent = list(session.absent)
+        if session.id != "d1-evening":
+            absent += DROPPED_OUT
+        if session.id == "d2-morning":
+            absent += LATE
+        sessions.append(attrs.evolve(session, absent=tuple(absent)))
+    return problem.replace(sessions=tuple(sessions))
 
 
 def main(time_limit: float = 60.0) -> tk.Result:

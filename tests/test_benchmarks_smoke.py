@@ -291,3 +291,24 @@ def test_capacity_bound_counts_instructors(instructors: int, expected: int) -> N
     problem = m.data()
     assert training.event_bound(problem) == 0
     assert training.capacity_bound(problem) == expected
+
+
+def test_repair_benchmark_kept_share_counts_places_in_the_same_team():
+    import repair as repair_benchmark
+
+    before = teamkit.Plan(
+        [
+            teamkit.SessionPlan("s1", [teamkit.Team(1, ["a", "b"]), teamkit.Team(2, ["c", "d"])]),
+            teamkit.SessionPlan("s2", [teamkit.Team(1, ["a", "c"]), teamkit.Team(2, ["b", "d"])]),
+        ]
+    )
+    after = teamkit.Plan(
+        [
+            teamkit.SessionPlan("s1", [teamkit.Team(1, ["a", "b"]), teamkit.Team(2, ["c", "d"])]),
+            teamkit.SessionPlan("s2", [teamkit.Team(1, ["a", "d"]), teamkit.Team(2, ["b"])]),
+        ]
+    )
+    assert repair_benchmark.kept_share(before, after, ["s1"]) == 1.0
+    # s2: a and b kept, c gone, d moved from team 2 to team 1.
+    assert repair_benchmark.kept_share(before, after, ["s2"]) == 0.5
+    assert repair_benchmark.kept_share(before, after, ["s1", "s2"]) == 0.75

@@ -169,6 +169,7 @@ def test_top_level_keys():
         "name",
         "roster",
         "solver",
+        "repair",
         "sessions",
         "availability",
         "roles",
@@ -286,7 +287,7 @@ def test_unknown_keys_in_roles_and_instructors(tmp_path):
 def test_unknown_top_level_station_table(tmp_path):
     assert error(tmp_path, EVENT + '\n[[station]]\nname = "x"\n') == (
         "unknown top-level table [[station]] (did you mean 'stations'?); an event file has: "
-        "name, roster, solver, sessions, availability, roles, stations, instructors, constraints"
+        "name, roster, solver, repair, sessions, availability, roles, stations, instructors, constraints"
     )
 
 

@@ -30,6 +30,7 @@ from teamkit.constraints import (
     RoleShare,
     Spread,
     StaffPin,
+    StationPin,
     Together,
 )
 from teamkit.exceptions import ModelError, PlanFileError
@@ -105,6 +106,7 @@ def make_problem() -> ProblemData:
         ExerciseOnce("day"),
         ExerciseOnce("event", hard=False, weight=0.5),
         StaffPin("I1", "ropes", "s1", slot=2),
+        StationPin(2, "maze", "s1", slot=3, hard=False, weight=2.0),
     ):
         m.add_constraint(c)
     return m.data()

@@ -1,5 +1,6 @@
 """Pre-checks on stations, staff, roles and exercises: each proves by counting that a request
-is impossible, and solve() returns that proof as its explanation without searching."""
+is impossible, and solve() returns that proof as its explanation without searching; each
+proof is followed by the line that says what could be relaxed."""
 
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def test_evening_with_only_the_indoor_stations_cannot_hold_thirty_teams():
         "session 'd1-evening', slot 1: 30 teams but the stations open then hold only 17 teams at once "
         "(Menara Koran 6, Kapal Karam 6, Puzzle Visi 5)"
     )
-    assert precheck(problem) == (sentence,)
+    relax = "relax one of: the stations open in slot 1 of session 'd1-evening', the team sizes of session 'd1-evening'"
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
 
 
@@ -64,7 +66,12 @@ def closures(closed_a: list[tuple[str, int]], closed_b: list[tuple[str, int]]) -
 def test_slots_with_the_same_stations_open_share_one_sentence():
     problem = closures([("s1", 3)], [("s1", 1), ("s1", 2), ("s1", 3)])
     sentence = "session 's1', slots 1 and 2: 4 teams but the stations open then hold only 2 teams at once (A 2)"
-    assert precheck(problem) == (sentence, "session 's1', slot 3: 4 teams but no station is open then")
+    assert precheck(problem) == (
+        sentence,
+        "relax one of: the stations open in slots 1 and 2 of session 's1', the team sizes of session 's1'",
+        "session 's1', slot 3: 4 teams but no station is open then",
+        "relax one of: the stations open in slot 3 of session 's1', the team sizes of session 's1'",
+    )
     assert_infeasible(problem, sentence)
 
 
@@ -109,7 +116,11 @@ def test_staffed_stations_needing_more_instructors_than_work_are_reported():
         "for the other 5, the staffed stations with the fewest instructors in all: Wall (2 instructors, "
         "2 teams), Ropes (1 instructor, 2 teams) and Archery (1 instructor, 2 teams))"
     )
-    assert precheck(problem) == (sentence,)
+    relax = (
+        "relax one of: the instructors of session 's1', the stations open in slot 1 of session 's1', "
+        "the team sizes of session 's1'"
+    )
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
 
 
@@ -138,7 +149,11 @@ def test_fewest_instructors_prefer_the_cheap_stations():
         "session can run a staffed station open then (the staffed stations that hold them with the fewest "
         "instructors in all: Left (1 instructor, 4 teams) and Right (1 instructor, 4 teams))"
     )
-    assert precheck(problem(1)) == (sentence,)
+    relax = (
+        "relax one of: the instructors of session 's1', the stations open in slot 1 of session 's1', "
+        "the team sizes of session 's1'"
+    )
+    assert precheck(problem(1)) == (sentence, relax)
 
 
 def test_no_instructor_at_all():
@@ -152,7 +167,11 @@ def test_no_instructor_at_all():
         "that session can run a staffed station open then (the staffed stations that hold them with the "
         "fewest instructors in all: Wall (1 instructor, 2 teams))"
     )
-    assert precheck(problem) == (sentence,)
+    relax = (
+        "relax one of: the instructors of session 's1', the stations open in slot 1 of session 's1', "
+        "the team sizes of session 's1'"
+    )
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
 
 
@@ -168,7 +187,11 @@ def test_a_station_that_keeps_teams_two_slots_is_counted_where_they_all_arrive()
         "that session can run a staffed station open then (the staffed stations that hold them with the "
         "fewest instructors in all: Raft (1 instructor, 4 teams))"
     )
-    assert precheck(m.data()) == (sentence,)
+    relax = (
+        "relax one of: the instructors of session 's1', the stations open in slot 1 of session 's1', "
+        "the team sizes of session 's1'"
+    )
+    assert precheck(m.data()) == (sentence, relax)
 
 
 # -- roles -----------------------------------------------------------------------------------
@@ -185,7 +208,8 @@ def test_too_few_eligible_people_for_a_role():
     sentence = (
         "session 's1': role 'driver' needs 3 holders (1 in each of 3 teams), but only 2 people present are eligible"
     )
-    assert precheck(problem(2)) == (sentence,)
+    relax = "relax one of: who is eligible for role 'driver', the team sizes of session 's1'"
+    assert precheck(problem(2)) == (sentence, relax)
     assert_infeasible(problem(2), sentence)
     assert precheck(problem(3)) == ()
 
@@ -206,7 +230,8 @@ def test_two_roles_share_too_few_people():
         "session 's1': roles 'driver' and 'medic' need 6 holders together (3 + 3) and nobody holds two roles "
         "in one session, but only 5 people present are eligible for any of them"
     )
-    assert precheck(problem("234")) == (sentence,)
+    relax = "relax one of: who is eligible for roles 'driver' or 'medic', the team sizes of session 's1'"
+    assert precheck(problem("234")) == (sentence, relax)
     assert_infeasible(problem("234"), sentence)
     assert precheck(problem("345")) == ()
 
@@ -224,7 +249,8 @@ def test_role_turns_over_the_event_against_max_turns():
         "role 'leader': 9 turns over the event (1 per team in 3 + 3 + 3 teams), but the 6 eligible people "
         "who attend its sessions may hold it at most once each: 6 turns in all"
     )
-    assert precheck(problem(1)) == (sentence,)
+    relax = "relax one of: max_turns of role 'leader', who is eligible for role 'leader'"
+    assert precheck(problem(1)) == (sentence, relax)
     assert_infeasible(problem(1), sentence)
     assert precheck(problem(2)) == ()
 
@@ -248,7 +274,8 @@ def test_role_turns_count_the_sessions_people_miss():
         "who attend its sessions may hold it at most 2 times each, and fewer when they miss some of its "
         "sessions: 5 turns in all"
     )
-    assert precheck(problem(["p002", "p003"])) == (sentence,)
+    relax = "relax one of: max_turns of role 'leader', who is eligible for role 'leader'"
+    assert precheck(problem(["p002", "p003"])) == (sentence, relax)
     assert_infeasible(problem(["p002", "p003"]), sentence)
     assert precheck(problem(["p002"])) == ()
 
@@ -256,12 +283,15 @@ def test_role_turns_count_the_sessions_people_miss():
 # -- stations some people avoid ----------------------------------------------------------------
 
 
-def avoiding(puzzle: int, *, spread: bool = True, limited: int = 3, who: dict | None = None) -> tk.ProblemData:
-    """12 people in 4 teams of 3, ``limited`` of them with limited fitness; two high-intensity
-    stations and a calm one holding ``puzzle`` teams."""
+def avoiding(
+    puzzle: int, *, spread: bool = True, limited: int = 3, who: dict | None = None, slots: int = 1
+) -> tk.ProblemData:
+    """12 people in 4 teams of 3, ``limited`` of them with limited fitness; one station slot,
+    at two high-intensity stations and a calm one holding ``puzzle`` teams (with a second slot,
+    a team that must stay calm would need a second calm station: see below)."""
     m = tk.Model()
     roster(m, 12, fitness=lambda i: "limited" if i < limited else "good", age=lambda i: "60+" if i < 3 else "young")
-    m.add_session("s1", team_size=3, slots=2)
+    m.add_session("s1", team_size=3, slots=slots)
     m.add_station("Climb", capacity=2, attributes={"intensity": "high"})
     m.add_station("Run", capacity=2, attributes={"intensity": "high"})
     m.add_station("Puzzle", capacity=puzzle, attributes={"intensity": "low"})
@@ -274,12 +304,16 @@ def avoiding(puzzle: int, *, spread: bool = True, limited: int = 3, who: dict | 
 def test_people_kept_from_intense_stations_need_room_at_the_calm_ones():
     problem = avoiding(puzzle=2)
     sentence = (
-        "session 's1', slots 1 and 2: avoid_stations(fitness=limited -> intensity=high) keeps the 3 people "
+        "session 's1', slot 1: avoid_stations(fitness=limited -> intensity=high) keeps the 3 people "
         "present with fitness=limited away from stations with intensity=high; at most 1 of them fits in one "
         "team (spread(fitness=limited<=1)), so at least 3 teams hold one, but the stations open then without "
         "intensity=high hold only 2 teams at once (Puzzle 2)"
     )
-    assert precheck(problem) == (sentence,)
+    relax = (
+        "relax one of: avoid_stations(fitness=limited -> intensity=high), spread(fitness=limited<=1), "
+        "the stations open in slot 1 of session 's1'"
+    )
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
     assert precheck(avoiding(puzzle=3)) == ()
 
@@ -287,15 +321,36 @@ def test_people_kept_from_intense_stations_need_room_at_the_calm_ones():
 def test_without_a_spread_the_team_size_bounds_how_many_share_a_team():
     problem = avoiding(puzzle=1, spread=False, limited=4)
     sentence = (
-        "session 's1', slots 1 and 2: avoid_stations(fitness=limited -> intensity=high) keeps the 4 people "
+        "session 's1', slot 1: avoid_stations(fitness=limited -> intensity=high) keeps the 4 people "
         "present with fitness=limited away from stations with intensity=high; a team has at most 3 members, "
         "so at least 2 teams hold one, but the stations open then without intensity=high hold only 1 team "
         "at once (Puzzle 1)"
     )
-    assert precheck(problem) == (sentence,)
+    relax = (
+        "relax one of: avoid_stations(fitness=limited -> intensity=high), the team sizes of session 's1', "
+        "the stations open in slot 1 of session 's1'"
+    )
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
     # three of them fit in one team, and one calm place is enough for it
     assert precheck(avoiding(puzzle=1, spread=False, limited=3)) == ()
+
+
+def test_a_team_that_must_stay_calm_needs_a_calm_station_in_every_slot():
+    """A team visits a station once in a session; with two slots and one calm station, the
+    team holding the three people with limited fitness (together or not) has nowhere to go in
+    one of them, however much room the calm station has. The spread plays no part."""
+    problem = avoiding(puzzle=4, slots=2)
+    sentence = (
+        "session 's1', slots 1 and 2: avoid_stations(fitness=limited -> intensity=high) keeps the 3 people "
+        "present with fitness=limited away from stations with intensity=high; at least 1 team holds one of "
+        "them, and that team needs a station without intensity=high in each of the 2 station slots, going to "
+        "each station once, but those stations (Puzzle) offer only 1 of the 2 slots needed"
+    )
+    relax = "relax one of: avoid_stations(fitness=limited -> intensity=high), the stations open in session 's1'"
+    assert precheck(problem) == (sentence, relax)
+    assert_infeasible(problem, sentence)
+    assert precheck(avoiding(puzzle=4, slots=1)) == ()
 
 
 def test_a_rule_on_two_attributes_is_not_counted():
@@ -323,7 +378,11 @@ def test_more_station_slots_in_a_day_than_stations():
         "station in 4 slots, but only 3 different stations are open in them (A, B, C) and nobody may do one "
         "twice in a day"
     )
-    assert precheck(problem) == (sentence,)
+    relax = (
+        "relax one of: exercise_once(per day), the stations open on day 'd1', "
+        "the station slots of sessions 'd1-am' and 'd1-pm'"
+    )
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
     assert precheck(day_of_rotations("d2")) == ()
 
@@ -335,7 +394,11 @@ def test_longer_exercises_fill_more_slots_of_the_day():
         "station in 6 slots, but only 3 different stations are open in them (A, B (2 slots), C (2 slots)) and "
         "nobody may do one twice in a day, so their visits cover at most 5 slots"
     )
-    assert precheck(problem) == (sentence,)
+    relax = (
+        "relax one of: exercise_once(per day), the stations open on day 'd1', "
+        "the station slots of sessions 'd1-am' and 'd1-pm'"
+    )
+    assert precheck(problem) == (sentence, relax)
     assert_infeasible(problem, sentence)
     assert precheck(day_of_rotations("d1", durations=(1, 2, 2))) == ()
 

@@ -125,6 +125,7 @@ def test_teams_larger_than_the_number_of_teams_cannot_meet_once():
         "meet_at_most(1): every team of session 's1' has at least 4 people who also attend 's2'; meeting "
         "at most once, they need 4 different teams there, but 's2' has 3. Use more, smaller teams, or make "
         "the rule soft",
+        "relax one of: meet_at_most(1), the team sizes of sessions 's1' and 's2'",
     )
 
 

@@ -21,8 +21,10 @@ from teamkit.constraints import (
     RoleShare,
     Spread,
     StaffPin,
+    StationPin,
     Together,
 )
+from teamkit.diff import MetricChange, Move, PlanDiff, RoleChange, SessionDiff, StaffChange, StationChange, diff
 from teamkit.exceptions import (
     EventFileError,
     ModelError,
@@ -32,8 +34,11 @@ from teamkit.exceptions import (
     TeamkitError,
     TeamkitWarning,
 )
+from teamkit.locks import locks
 from teamkit.model import Model, Participant, ProblemData, Session
 from teamkit.plan import Plan, SessionPlan, StaffSlot, Team
+from teamkit.repair import Repair, RepairMove, SessionChange, repair
+from teamkit.report import SoftReport, SoftRow, soft_report
 from teamkit.result import Result, Status
 from teamkit.solve import Progress, solve
 from teamkit.views import AgendaRow, RosterMember, RosterRow, TimetableRow, agenda, rosters, timetable
@@ -56,31 +61,44 @@ __all__ = [
     "Hierarchy",
     "Instructor",
     "MeetAtMost",
+    "MetricChange",
     "Model",
     "ModelError",
+    "Move",
     "NoIsolation",
     "NumericBalance",
     "Participant",
     "Pin",
     "Plan",
+    "PlanDiff",
     "PlanFileError",
     "ProblemData",
     "Progress",
     "Reach",
+    "Repair",
+    "RepairMove",
     "Result",
     "Role",
+    "RoleChange",
     "RolePin",
     "RoleShare",
     "RosterError",
     "RosterMember",
     "RosterRow",
     "Session",
+    "SessionChange",
+    "SessionDiff",
     "SessionPlan",
+    "SoftReport",
+    "SoftRow",
     "SolverError",
     "Spread",
+    "StaffChange",
     "StaffPin",
     "StaffSlot",
     "Station",
+    "StationChange",
+    "StationPin",
     "Status",
     "Team",
     "TeamkitError",
@@ -90,7 +108,11 @@ __all__ = [
     "Violation",
     "agenda",
     "check",
+    "diff",
+    "locks",
+    "repair",
     "rosters",
+    "soft_report",
     "solve",
     "timetable",
 ]

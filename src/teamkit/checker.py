@@ -56,6 +56,7 @@ from teamkit.constraints import (
     RoleShare,
     Spread,
     StaffPin,
+    StationPin,
     Together,
     fair_share_bounds,
 )
@@ -376,6 +377,8 @@ def check(problem: ProblemData, plan: Plan) -> CheckReport:
                 total = _avoid_stations(c, problem, s, act, ids, cells)
             elif isinstance(c, StaffPin):
                 total = _staff_pin(c, act, cells)
+            elif isinstance(c, StationPin):
+                total = _station_pin(c, act, cells)
             else:  # pragma: no cover - every kind is handled above
                 raise TypeError(f"the checker does not know constraint kind {type(c).__name__}")
             penalties[name] += total
@@ -1058,6 +1061,37 @@ def _staff_pin(c: StaffPin, act: _Activity, cells: list) -> float:
         cells.append((None, 1, f"instructor {c.instructor} {now} in slot {j}, but is pinned to {c.station!r}"))
         total += 1
     return float(total)
+
+
+def _station_pin(c: StationPin, act: _Activity, cells: list) -> float:
+    """1 unless the plan lists team ``c.team`` at the station in the pinned slot (in some slot
+    when the pin names none). A team whose stations cannot be read slot by slot is reported
+    once already, under ``"stations"``, and left out here as in every other station rule."""
+    if c.session != act.id:
+        return 0.0
+    t = c.team - 1
+    if t >= len(act.at):
+        cells.append((None, 1, f"session {act.id!r} has no team {c.team}, which is pinned to {c.station!r}"))
+        return 1.0
+    at = act.at[t]
+    if at is None:
+        return 0.0
+    if c.slot is None:
+        if c.station in at:
+            return 0.0
+        where = ", ".join(dict.fromkeys(repr(name) for name in at if name is not None)) or "no station"
+        message = (
+            f"team {c.team} never goes to {c.station!r} in session {act.id!r} (it goes to {where}), but is pinned to it"
+        )
+        cells.append((c.team, 1, message))
+        return 1.0
+    now = at[c.slot - 1]
+    if now == c.station:
+        return 0.0
+    there = "no station" if now is None else repr(now)
+    message = f"team {c.team} is at {there} in slot {c.slot} of session {act.id!r}, but is pinned to {c.station!r}"
+    cells.append((c.team, 1, message))
+    return 1.0
 
 
 def _activity_report(problem: ProblemData, acts: list[_Activity]) -> ActivityReport:

@@ -1,4 +1,4 @@
-"""The ``teamkit`` command: ``teamkit solve`` and ``teamkit check`` (see ``docs/cli.md``).
+"""The ``teamkit`` command: ``teamkit solve``, ``check``, ``diff`` and ``repair`` (see ``docs/cli.md``).
 
 Exit codes: 0 a feasible plan; 1 no feasible plan (or hard violations found); 2 bad input;
 3 refused to overwrite an existing file; 4 an internal error (a bug in teamkit).
@@ -66,6 +66,39 @@ def _input_errors() -> Iterator[None]:
 def _load(path: Path) -> Event:
     with _input_errors():
         return load_event(path)
+
+
+def _refuse_to_overwrite(out: Path, force: bool) -> None:
+    """Ends with exit code 3 before any work when DIR/plan.json or DIR/teams.csv exist
+    (unless ``force``), and with 2 when DIR is a file."""
+    if out.exists() and not out.is_dir():
+        _fail(f"--out {out} exists and is not a folder", EXIT_BAD_INPUT)
+    if not force:
+        clash = existing_outputs(out, [PLAN_FILE, TEAMS_FILE])
+        if clash:
+            _fail(
+                f"{', '.join(map(str, clash))} already exist{'s' if len(clash) == 1 else ''}; "
+                "nothing was written (use --force to overwrite, or choose another --out)",
+                EXIT_EXISTS,
+            )
+
+
+def _write_plan(out: Path, problem: Any, result: Any, feasible: bool, force: bool) -> list[Path]:
+    """Writes DIR/plan.json (any plan, with the outcome) and DIR/teams.csv (a feasible one
+    only), all or nothing; returns the files written."""
+    files: dict[str, str] = {}
+    if result.plan is not None:
+        files[PLAN_FILE] = dumps(plan_document(result.plan, problem=problem, result=result))
+        if feasible:
+            files[TEAMS_FILE] = teams_csv_text(problem, result.plan)
+    if not files:
+        return []
+    try:
+        return list(write_files(out, files, force=force))
+    except FileExistsError as e:
+        _fail(str(e), EXIT_EXISTS)
+    except OSError as e:
+        _fail(f"cannot write to {out}: {e.strerror or e}", EXIT_BAD_INPUT)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -187,16 +220,7 @@ def solve(
     event = _load(event_file)
     overrides = {k: v for k, v in (("time_limit", time_limit), ("seed", seed), ("workers", workers)) if v is not None}
     options = attrs.evolve(event.solver, **overrides)
-    if out.exists() and not out.is_dir():
-        _fail(f"--out {out} exists and is not a folder", EXIT_BAD_INPUT)
-    if not force:
-        clash = existing_outputs(out, [PLAN_FILE, TEAMS_FILE])
-        if clash:
-            _fail(
-                f"{', '.join(map(str, clash))} already exist{'s' if len(clash) == 1 else ''}; "
-                "nothing was written (use --force to overwrite, or choose another --out)",
-                EXIT_EXISTS,
-            )
+    _refuse_to_overwrite(out, force)
     if not quiet and not as_json:
         click.echo(_describe_problem(event), err=True)
 
@@ -213,19 +237,7 @@ def solve(
 
     feasible = bool(result.feasible) and (report is None or bool(report.feasible))
     disagree = bool(result.feasible) and report is not None and not report.feasible
-    files: dict[str, str] = {}
-    if result.plan is not None:
-        files[PLAN_FILE] = dumps(plan_document(result.plan, problem=problem, result=result))
-        if feasible:
-            files[TEAMS_FILE] = teams_csv_text(problem, result.plan)
-    written = []
-    if files:
-        try:
-            written = write_files(out, files, force=force)
-        except FileExistsError as e:
-            _fail(str(e), EXIT_EXISTS)
-        except OSError as e:
-            _fail(f"cannot write to {out}: {e.strerror or e}", EXIT_BAD_INPUT)
+    written = _write_plan(out, problem, result, feasible, force)
 
     if as_json:
         doc = {
@@ -291,6 +303,185 @@ def check(event_file: Path, plan_file: Path, as_json: bool) -> None:
     else:
         click.echo(report.summary())
     raise click.exceptions.Exit(EXIT_OK if report.feasible else EXIT_NOT_FEASIBLE)
+
+
+# -- diff --------------------------------------------------------------------------------------------
+def _stale_plan_warning(event_file: Path, event: Event, plan_file: Path, document: Any) -> str | None:
+    """The warning for a plan file made for another version of the event, or ``None``."""
+    recorded: Mapping[str, Any] = document.problem or {}
+    if "sha256" in recorded and recorded["sha256"] != problem_digest(event.problem):
+        return (
+            f"{plan_file} was made for a different problem than {event_file} "
+            "(the roster, sessions or constraints changed since); comparing it anyway"
+        )
+    return None
+
+
+def _diff_to_dict(found: Any) -> dict[str, Any]:
+    """A plan diff as plain data: every change in full (the text output caps long lists)."""
+    sessions = []
+    for s in found.sessions:
+        sessions.append(
+            {
+                "session": s.session,
+                "changed": s.changed,
+                "num_teams": {"before": s.num_teams[0], "after": s.num_teams[1]},
+                "teams_changed": list(s.teams_changed),
+                "moves": [jsonable(m) for m in s.moves],
+                "joined": list(s.joined),
+                "left": list(s.left),
+                "roles": [jsonable(r) for r in s.roles],
+                "stations": [jsonable(c) for c in s.stations],
+                "staff": [jsonable(c) for c in s.staff],
+            }
+        )
+    return {
+        "changed": found.changed,
+        "feasible": {"before": found.before_check.feasible, "after": found.after_check.feasible},
+        "sessions": sessions,
+        "metrics": [
+            {"metric": row.metric, "before": row.before, "after": row.after, "changed": row.changed}
+            for row in found.metrics
+        ],
+    }
+
+
+@main.command()
+@click.argument("event_file", metavar="EVENT.toml", type=click.Path(path_type=Path))
+@click.argument("before_file", metavar="BEFORE.json", type=click.Path(path_type=Path))
+@click.argument("after_file", metavar="AFTER.json", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+def diff(event_file: Path, before_file: Path, after_file: Path, as_json: bool) -> None:
+    """Compare two plans of EVENT.toml: who moved, roles, stations, staff and metrics.
+
+    Teams are matched by number. Exit code 0: AFTER.json meets every hard constraint; 1: it
+    breaks some (whether the plans differ does not change the code); 2: bad input.
+    """
+    event = _load(event_file)
+    with _input_errors():
+        documents = [read_plan_document(before_file), read_plan_document(after_file)]
+    warnings = [
+        w
+        for path, document in zip((before_file, after_file), documents)
+        if (w := _stale_plan_warning(event_file, event, path, document)) is not None
+    ]
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    with _input_errors():  # a plan that does not fit: the message names its file
+        found = _engine("diff").diff(
+            event.problem, documents[0].plan, documents[1].plan, labels=(str(before_file), str(after_file))
+        )
+    if as_json:
+        doc = {
+            "event": event.name,
+            "before": str(before_file),
+            "after": str(after_file),
+            **_diff_to_dict(found),
+            "warnings": warnings,
+        }
+        click.echo(json.dumps(jsonable(doc), sort_keys=True, indent=2, allow_nan=False))
+    else:
+        click.echo(found.summary())
+    raise click.exceptions.Exit(EXIT_OK if found.after_check.feasible else EXIT_NOT_FEASIBLE)
+
+
+# -- repair ------------------------------------------------------------------------------------------
+@main.command()
+@click.argument("event_file", metavar="EVENT.toml", type=click.Path(path_type=Path))
+@click.argument("plan_file", metavar="PLAN.json", type=click.Path(path_type=Path))
+@click.option(
+    "--out", "-o", "out", required=True, type=click.Path(path_type=Path), help="Folder for plan.json and teams.csv."
+)
+@click.option(
+    "--held",
+    multiple=True,
+    metavar="SESSION",
+    help="A session already held, copied from PLAN.json (repeat for several; default: the event's [repair] held).",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds to search (default: the event's [solver] time_limit, else 10).",
+)
+@click.option("--seed", type=int, help="Random seed: the same seed gives the same plan.")
+@click.option(
+    "--stability",
+    type=click.FloatRange(min=0, min_open=True),
+    help="What keeping one person's place is worth (default: the event's [repair] stability, else 100).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--force", is_flag=True, help="Overwrite plan.json and teams.csv if they exist.")
+def repair(
+    event_file: Path,
+    plan_file: Path,
+    out: Path,
+    held: tuple[str, ...],
+    time_limit: float | None,
+    seed: int | None,
+    stability: float | None,
+    quiet: bool,
+    as_json: bool,
+    force: bool,
+) -> None:
+    """Re-plan EVENT.toml from PLAN.json after a change, keeping every place it can.
+
+    EVENT.toml holds the event as it now is (absentees, closed stations, new rules). The
+    sessions held are copied from PLAN.json; the others keep their teams, routes and roles
+    except where the change forces a move. Writes DIR/plan.json and DIR/teams.csv and prints
+    every move with its reason. Exit codes as for `teamkit solve`.
+    """
+    event = _load(event_file)
+    with _input_errors():
+        document = read_plan_document(plan_file)
+    options = attrs.evolve(
+        event.solver, **{k: v for k, v in (("time_limit", time_limit), ("seed", seed)) if v is not None}
+    )
+    held = held or event.repair.held
+    _refuse_to_overwrite(out, force)
+    with _input_errors():
+        repaired = _engine("repair").repair(
+            event.problem,
+            document.plan,
+            held=held,
+            time_limit=options.time_limit,
+            seed=options.seed,
+            workers=options.workers,
+            stability=stability or event.repair.stability,
+            progress=_progress_printer(quiet or as_json),
+        )
+    result = repaired.result
+    feasible = bool(result.feasible)
+    written = _write_plan(out, repaired.problem, result, feasible, force)
+    if as_json:
+        doc = {
+            "event": event.name,
+            **result_to_dict(result),
+            "feasible": feasible,
+            "held": list(repaired.held),
+            "kept": repaired.kept,
+            "team_counts": dict(repaired.team_counts),
+            "moves": [jsonable(m) for m in repaired.moves],
+            "sessions": [jsonable(c) for c in repaired.sessions],
+            "check": _report_to_dict(repaired.check) if repaired.check is not None else None,
+            "files": [str(p) for p in written],
+        }
+        click.echo(json.dumps(jsonable(doc), sort_keys=True, indent=2, allow_nan=False))
+    else:
+        click.echo(repaired.summary())
+        if repaired.team_counts:
+            sessions = ", ".join(repaired.team_counts)
+            click.echo(
+                f"to check this plan against {event_file}, give {sessions} their number of teams "
+                "(num_teams) instead of team_size there"
+            )
+        if result.plan is None:
+            click.echo("no plan was found; nothing was written")
+        elif not feasible:
+            click.echo(f"no feasible repair: {out / PLAN_FILE} holds the best attempt; no {TEAMS_FILE} was written")
+        for path in written:
+            click.echo(f"wrote {path}")
+    raise click.exceptions.Exit(EXIT_OK if feasible else EXIT_NOT_FEASIBLE)
 
 
 __all__ = ["main"]

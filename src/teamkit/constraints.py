@@ -535,6 +535,39 @@ class StaffPin(Constraint):
         return f"staff_pin({self.instructor}:{self.station}@{self.session}{slot})"
 
 
+@attrs.frozen
+class StationPin(Constraint):
+    """Team number ``team`` (from 1) of ``session`` is at ``station``: in slot ``slot`` (from
+    1), or, when ``slot`` is ``None``, in some slot of the session.
+
+    With a slot, the team must be at the station *in* that slot, however its visit is laid
+    out: a station lasting two slots whose visit starts in the slot before also covers it.
+    Without one, the team must visit the station once in the session, in any slot; the solver
+    chooses when. Penalty: 1 when the team is not there (as the plan lists it).
+
+    Hard pins are how a hand-made part of a plan is kept when the rest is solved again, so
+    the model refuses pins that cannot hold: a team the session does not have, a plenary
+    slot, a station closed then, and hard pins that put one team at two stations in a slot,
+    send it to one station twice in a session, or put more teams at a station than it holds.
+    Like every constraint's, ``sessions`` scopes it: a pin whose session is outside it never
+    applies.
+
+    Example: ``StationPin(2, "raft building", "d2-morning", slot=3)``.
+    """
+
+    kind: ClassVar[str] = "station_pin"
+    stage: ClassVar[str] = "stations"
+
+    team: int = attrs.field(validator=_positive)
+    station: str
+    session: str
+    slot: int | None = None
+
+    def _describe(self) -> str:
+        slot = "" if self.slot is None else f"#{self.slot}"
+        return f"station_pin(team {self.team}:{self.station}@{self.session}{slot})"
+
+
 #: Every constraint kind by its ``kind`` name, as used in event files and plan files.
 CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
     cls.kind: cls
@@ -557,6 +590,7 @@ CONSTRAINT_KINDS: dict[str, type[Constraint]] = {
         AvoidStations,
         ExerciseOnce,
         StaffPin,
+        StationPin,
     )
 }
 

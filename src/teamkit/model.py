@@ -32,6 +32,7 @@ from teamkit.constraints import (
     RoleShare,
     Spread,
     StaffPin,
+    StationPin,
     Together,
 )
 from teamkit.exceptions import ModelError
@@ -244,6 +245,18 @@ def station_slots(session: Session) -> tuple[int, ...]:
     return tuple(t for t in range(1, session.slots + 1) if t not in session.plenary)
 
 
+def visit_starts(station: Station, session: Session) -> tuple[int, ...]:
+    """The slots (from 1) of ``session`` in which a visit of ``station`` can begin: it is
+    open in that slot and the ones after it for its whole duration, all of them station
+    slots in a row (a plenary slot breaks a run)."""
+    usable = set(station_slots(session))
+    return tuple(
+        a
+        for a in sorted(usable)
+        if all(j in usable and station.open_in(session.id, j) for j in range(a, a + station.duration))
+    )
+
+
 def _as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(value)
 
@@ -273,6 +286,7 @@ class ProblemData:
         object.__setattr__(self, "constraints", tuple(self._check_constraint(c) for c in self.constraints))
         self._check_pairs()
         self._check_staff_pins()
+        self._check_station_pins()
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -582,7 +596,7 @@ class ProblemData:
                     )
         if isinstance(c, (RoleShare, FairTurns, RolePin)):
             self._check_role_rule(c)
-        if isinstance(c, (AvoidStations, ExerciseOnce, StaffPin)):
+        if isinstance(c, (AvoidStations, ExerciseOnce, StaffPin, StationPin)):
             self._check_station_rule(c)
         if isinstance(c, Diversity):
             return self._check_diversity(c)
@@ -610,7 +624,7 @@ class ProblemData:
             if not role.allows(p.id, p.attributes):
                 raise ModelError(f"constraint {c.name}: {c.participant!r} is not eligible for role {c.role!r}")
 
-    def _check_station_rule(self, c: AvoidStations | ExerciseOnce | StaffPin) -> None:
+    def _check_station_rule(self, c: AvoidStations | ExerciseOnce | StaffPin | StationPin) -> None:
         if not self.stations:
             raise ModelError(f"constraint {c.name}: the problem has no stations")
         if isinstance(c, AvoidStations):
@@ -646,6 +660,57 @@ class ProblemData:
                     raise ModelError(
                         f"constraint {c.name}: {station.name!r} is closed in slot {slot} of {session.id!r}"
                     )
+        if isinstance(c, StationPin):
+            self._check_station_pin(c)
+
+    def _check_station_pin(self, c: StationPin) -> None:
+        """A pin that could hold on its own: a real team, a station slot of the session, and
+        a visit of the station that can cover the slot (open, in consecutive slots)."""
+        try:
+            station = self.station(c.station)
+            k = self.session_index(c.session)
+        except ModelError as error:
+            raise ModelError(f"constraint {c.name}: {error}") from None
+        session = self.sessions[k]
+        teams = self._layouts[k].num_teams
+        if c.team > teams:
+            raise ModelError(f"constraint {c.name}: session {session.id!r} has only {teams} teams")
+        if session.slots == 0:
+            raise ModelError(
+                f"constraint {c.name}: session {session.id!r} has no slots, so teams are at no station in it"
+            )
+        if not station_slots(session):
+            raise ModelError(
+                f"constraint {c.name}: every slot of session {session.id!r} is plenary, so teams are at no station in it"
+            )
+        starts = visit_starts(station, session)
+        if c.slot is None:
+            if not any(station.open_in(session.id, j) for j in station_slots(session)):
+                raise ModelError(
+                    f"constraint {c.name}: {station.name!r} is closed in every station slot of {session.id!r}"
+                )
+            if not starts:
+                raise ModelError(
+                    f"constraint {c.name}: {station.name!r} cannot receive a team in {session.id!r}: a visit "
+                    f"takes {station.duration} consecutive open station slots"
+                )
+            return
+        if isinstance(c.slot, bool) or not isinstance(c.slot, int) or not 1 <= c.slot <= session.slots:
+            raise ModelError(
+                f"constraint {c.name}: session {session.id!r} has slots 1..{session.slots}, not {c.slot!r}"
+            )
+        if c.slot in session.plenary:
+            raise ModelError(
+                f"constraint {c.name}: slot {c.slot} of session {session.id!r} is plenary, when teams are at "
+                f"no station (its station slots are {list(station_slots(session))})"
+            )
+        if not station.open_in(session.id, c.slot):
+            raise ModelError(f"constraint {c.name}: {station.name!r} is closed in slot {c.slot} of {session.id!r}")
+        if not any(a <= c.slot < a + station.duration for a in starts):
+            raise ModelError(
+                f"constraint {c.name}: no visit of {station.name!r} ({station.duration} consecutive open station "
+                f"slots) covers slot {c.slot} of {session.id!r}"
+            )
 
     def _check_diversity(self, c: Diversity) -> Diversity:
         n = len(self.participants)
@@ -699,6 +764,41 @@ class ProblemData:
                         f"({other.station!r} and {c.station!r}) in slot {slot} of session {c.session!r}"
                     )
                 where[(c.instructor, c.session, slot)] = c
+
+    def _check_station_pins(self) -> None:
+        """Hard station pins that cannot all hold: one team at two stations in one slot, or
+        sent to one station twice in a session, or more teams at a station than it holds."""
+        at: dict[tuple[str, int, int], StationPin] = {}
+        visits: dict[tuple[str, int, str], StationPin] = {}
+        load: dict[tuple[str, str, int], dict[int, StationPin]] = {}
+        for c in self.constraints:
+            if not (isinstance(c, StationPin) and c.hard and c.applies_to(c.session)) or c.slot is None:
+                continue
+            where = f"slot {c.slot} of session {c.session!r}"
+            other = at.get((c.session, c.team, c.slot))
+            if other is not None and other.station != c.station:
+                raise ModelError(
+                    f"{other.name} and {c.name} put team {c.team} at two stations at once "
+                    f"({other.station!r} and {c.station!r}) in {where}"
+                )
+            at[(c.session, c.team, c.slot)] = c
+            # A team visits a station once per session: pinned slots of one station must fit
+            # in one visit of it.
+            duration = self.station(c.station).duration
+            first = visits.get((c.session, c.team, c.station))
+            if first is not None and abs(first.slot - c.slot) >= duration:  # type: ignore[operator]
+                raise ModelError(
+                    f"{first.name} and {c.name} send team {c.team} to {c.station!r} twice in session "
+                    f"{c.session!r} (slots {first.slot} and {c.slot}), but a team visits a station once per "
+                    f"session and stays {duration} slot{'s' if duration > 1 else ''}"
+                )
+            visits.setdefault((c.session, c.team, c.station), c)
+            here = load.setdefault((c.session, c.station, c.slot), {})
+            here[c.team] = c
+            capacity = self.station(c.station).capacity
+            if len(here) > capacity:
+                names = ", ".join(pin.name for pin in here.values())
+                raise ModelError(f"{names} put {len(here)} teams at {c.station!r} in {where}, but it holds {capacity}")
 
     def _check_pairs(self) -> None:
         """Hard together and hard apart on the same pair can never both hold."""

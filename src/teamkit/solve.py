@@ -57,6 +57,7 @@ from teamkit.result import Result, Status
 from teamkit.solvers import ortools as cpsat
 from teamkit.solvers.ortools.joint import solve_joint
 from teamkit.solvers.ortools.roles import assign_roles
+from teamkit.solvers.ortools.session import sizes_kept
 from teamkit.solvers.ortools.stations import plan_stations
 
 
@@ -371,7 +372,8 @@ def _solve_event(
         ls = solve_session(cs, rng, session_deadline, start=None if fresh else assignment[k, present].copy())
         # The first pass leaves CP-SAT to the sessions the swaps could not make feasible: the
         # all-sessions tabu and the later passes work on the rest with the whole plan in view.
-        if pass_ > 0 or ls.hard > EPS:
+        # (Also when a start placed pinned people beyond a team's size: CP-SAT mends sizes.)
+        if pass_ > 0 or ls.hard > EPS or not sizes_kept(cs, ls.st.team):
             cpsat.improve_session(
                 cs, ls, deadline=session_deadline, seed=seed, workers=workers, conditional=True, effort=2.0
             )

@@ -15,7 +15,17 @@ import math
 import numpy as np
 
 from teamkit.activities import matches
-from teamkit.constraints import AvoidStations, Constraint, ExerciseOnce, FairTurns, RolePin, RoleShare, Spread, StaffPin
+from teamkit.constraints import (
+    AvoidStations,
+    Constraint,
+    ExerciseOnce,
+    FairTurns,
+    RolePin,
+    RoleShare,
+    Spread,
+    StaffPin,
+    StationPin,
+)
 from teamkit.engine.compiled import CompiledConstraint
 from teamkit.engine.tracks import TRACK_SECONDS, DayTracks, day_tracks
 from teamkit.model import ProblemData, station_slots
@@ -61,6 +71,15 @@ class Activities:
                 units = problem.days() if c.per == "day" else (tuple(range(len(problem.sessions))),)
                 scoped = [tuple(k for k in unit if c.applies_to(problem.sessions[k].id)) for unit in units]
                 self.once.append((index, c, [u for u in scoped if u]))
+        # Station pins by session, as (rule's position, team index, station, slot index or
+        # -1 for any slot); only those whose own session is in their scope apply.
+        self.pins: list[list[tuple[int, StationPin, int, int, int]]] = [[] for _ in problem.sessions]
+        names = [st.name for st in problem.stations]
+        for index, c in enumerate(problem.constraints):
+            if isinstance(c, StationPin) and c.applies_to(c.session):
+                k = problem.session_index(c.session)
+                slot = -1 if c.slot is None else self.slots[k].index(c.slot)
+                self.pins[k].append((index, c, c.team - 1, names.index(c.station), slot))
         self.routes: list[np.ndarray | None] = [None] * len(problem.sessions)
         self.staff: list[tuple[tuple[int, int, int], ...]] = [()] * len(problem.sessions)
         # For designed routes: each person present's group and the witness's seats per
@@ -135,7 +154,20 @@ class Activities:
         for index, c in enumerate(self.problem.constraints):
             if isinstance(c, StaffPin):
                 out[index] = float(self._staff_pin_misses(c))
+            elif isinstance(c, StationPin):
+                out[index] = 0.0  # a pin outside its own scope never applies
+        for k, pins in enumerate(self.pins):
+            for index, _c, t, s, l in pins:
+                out[index] = 0.0 if self._pin_holds(k, t, s, l) else 1.0
         return out
+
+    def _pin_holds(self, k: int, t: int, s: int, l: int) -> bool:
+        """Whether team ``t`` of session ``k`` is at station ``s`` in station slot ``l``
+        (in any slot when ``l`` is -1) as the routes stand."""
+        route = self.routes[k]
+        if route is None:
+            return False
+        return bool(np.any(route[t] == s)) if l < 0 else int(route[t, l]) == s
 
     def _staff_pin_misses(self, c: StaffPin) -> int:
         k = self.problem.session_index(c.session)
@@ -253,6 +285,7 @@ class Activities:
                     pins.append(
                         (ids.index(c.instructor), names.index(c.station), self.slots[k].index(slot), c.hard, c.weight)
                     )
+        station_pins = tuple((t, s, l, c.hard, c.weight) for _index, c, t, s, l in self.pins[k])
         return StationRequest(
             teams=T,
             slots=self.slots[k],
@@ -264,6 +297,7 @@ class Activities:
             forbidden=forbidden,
             cost=cost,
             staff_pins=tuple(pins),
+            station_pins=station_pins,
             groups=tuple(groups) if not formed else (),
             group_limits=tuple(limits) if not formed else (),
             team_high=np.array([b for _, b in layout.sizes], dtype=np.int64),
@@ -357,10 +391,15 @@ class Activities:
                     del self.tracks[kk]
 
     def single_slot(self, k: int) -> np.ndarray:
-        """``(T,)``: whether every station of a team's route lasts one slot (only such routes
-        can be exchanged slot by slot)."""
+        """``(T,)``: whether a team's route may be exchanged slot by slot with other teams':
+        every station of it lasts one slot, and no hard station pin holds it in place (an
+        exchange would move the team away from its pinned station)."""
         route = self.routes[k]
-        return (self.duration[np.maximum(route, 0)] == 1).all(axis=1)
+        out = (self.duration[np.maximum(route, 0)] == 1).all(axis=1)
+        for _index, c, t, _s, _l in self.pins[k]:
+            if c.hard:
+                out[t] = False
+        return out
 
     def _today(self, k: int) -> list[int]:
         """The other sessions of session ``k``'s day that already have teams."""

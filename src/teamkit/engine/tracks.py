@@ -13,8 +13,9 @@ other days. See :mod:`teamkit.solvers.ortools.tracks` for the two models.
 
 Tracks apply when the day has at least two sessions with station slots, the same people and
 team sizes in each, stations of one slot each, no teams kept from one session to the next,
-and no hard pins or together rules to honour; otherwise (or when no split into up to
-:data:`MAX_TRACKS` tracks fits) the sessions are planned one by one.
+and no hard pins of people or together rules to honour; otherwise (or when no split into up to
+:data:`MAX_TRACKS` tracks fits) the sessions are planned one by one. A hard station pin puts
+its station in the set of the pinned team's track.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ import math
 import attrs
 import numpy as np
 
-from teamkit.constraints import Balance, Pin, Spread, Together
-from teamkit.model import ProblemData, is_missing
+from teamkit.constraints import Balance, Pin, Spread, StationPin, Together
+from teamkit.model import ProblemData, is_missing, station_slots
 from teamkit.solvers.ortools.tracks import SplitRequest, TrackRequest, plan_tracks, split_people
 
 #: Tracks tried for a day, from one up: fewer tracks leave more ways to mix people.
@@ -91,6 +92,7 @@ def day_tracks(
                 (where, tuple(_barred_teams(int(people[present].sum()), most, teams, T)))
                 for people, where, most in barred
             ),
+            pins=_pins(problem, sessions, team_track),
         )
         found = plan_tracks(request, seconds=seconds, seed=seed)
         if found is None:
@@ -126,6 +128,25 @@ def _applies(problem: ProblemData, sessions: tuple[int, ...]) -> bool:
         if isinstance(c, (Pin, Together)) and c.hard and (c.sessions is None or ids & set(c.sessions)):
             return False
     return True
+
+
+def _pins(
+    problem: ProblemData, sessions: tuple[int, ...], team_track: np.ndarray
+) -> tuple[tuple[int, int, int, int], ...]:
+    """The day's hard station pins for the track model: a team keeps to its track's
+    stations, so the track of a pinned team must hold the pinned station. (Soft pins are
+    left to the routes, as costs.)"""
+    names = [s.name for s in problem.stations]
+    out = []
+    for c in problem.constraints:
+        if not (isinstance(c, StationPin) and c.hard and c.applies_to(c.session)):
+            continue
+        k = problem.session_index(c.session)
+        if k not in sessions:
+            continue
+        slot = -1 if c.slot is None else station_slots(problem.sessions[k]).index(c.slot)
+        out.append((sessions.index(k), int(team_track[c.team - 1]), names.index(c.station), slot))
+    return tuple(out)
 
 
 def _barred_teams(people: int, most: int, teams: tuple[int, ...], total: int) -> list[int]:

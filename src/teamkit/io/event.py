@@ -51,6 +51,16 @@ class SolverOptions:
 
 
 @attrs.frozen
+class RepairOptions:
+    """The ``[repair]`` table, for :func:`teamkit.repair` and ``teamkit repair``: the ids of
+    the sessions already held (copied from the old plan as they happened), and what keeping
+    one person's place is worth (see :func:`teamkit.repair`)."""
+
+    held: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    stability: float = attrs.field(default=100.0, validator=_positive)
+
+
+@attrs.frozen
 class RosterSpec:
     """The ``[roster]`` table: which file, and how to read it (see :func:`read_roster`)."""
 
@@ -79,6 +89,7 @@ class Event:
     Attributes:
         problem: the participants, sessions and constraints.
         solver: the ``[solver]`` options.
+        repair: the ``[repair]`` options.
         path: the event file.
         name: the event's ``name``, by default the file name without its extension.
     """
@@ -86,6 +97,7 @@ class Event:
     problem: ProblemData
     solver: SolverOptions = SolverOptions()
     path: Path | None = None
+    repair: RepairOptions = RepairOptions()
     name: str = ""
 
 
@@ -94,6 +106,7 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
     "name",
     "roster",
     "solver",
+    "repair",
     "sessions",
     "availability",
     "roles",
@@ -350,7 +363,8 @@ class _Loader:
         base = base.replace(instructors=instructors)
         constraints = self.constraints(doc, base)
         problem = self.check("", base.replace, constraints=[c for _, c in constraints], name=name)
-        return Event(problem=problem, solver=solver, path=self.path, name=name)
+        repair = self.repair(doc, problem)
+        return Event(problem=problem, solver=solver, path=self.path, name=name, repair=repair)
 
     def check(self, where: str, build: Callable[..., ProblemData], *args: Any, **kwargs: Any) -> ProblemData:
         """``build(*args, **kwargs)``, with the :class:`ModelError` it raises turned into an
@@ -365,6 +379,20 @@ class _Loader:
         if table is None:
             return SolverOptions()
         return self.make(SolverOptions, self.build(SolverOptions, table, "[solver]"), "[solver]")  # type: ignore[no-any-return]
+
+    def repair(self, doc: Mapping[str, Any], problem: ProblemData) -> RepairOptions:
+        table = self.table(doc, "repair")
+        if table is None:
+            return RepairOptions()
+        held = table.get("held", [])
+        if not isinstance(held, list) or not all(isinstance(sid, str) for sid in held):
+            raise self.fail("[repair]", f"held must be a list of session ids, got {held!r} ({_toml_type(held)})")
+        options: RepairOptions = self.make(RepairOptions, self.build(RepairOptions, table, "[repair]"), "[repair]")
+        known = [s.id for s in problem.sessions]
+        for sid in options.held:
+            if sid not in known:
+                raise self.fail("[repair]", f"held: {sid!r} is not a session{did_you_mean(sid, known)}")
+        return options
 
     def roster(self, doc: Mapping[str, Any]) -> tuple[Participant, ...]:
         value = doc.get("roster")

@@ -36,8 +36,11 @@ from teamkit.constraints import (
 from teamkit.engine.compiled import CompiledSession
 from teamkit.engine.search import LocalSearch, better
 from teamkit.exceptions import SolverError
+from teamkit.precheck import relax_line
 from teamkit.result import Status
 
+#: The name of the guard on the team sizes in the conflict search (the checker's name for them).
+TEAM_SIZES = "team sizes"
 #: The full model is used when (people x teams) is at most this; LNS otherwise.
 FULL_MODEL_CELLS = 2500
 #: Pair variables for a diversity matrix in the full model, at most.
@@ -144,13 +147,15 @@ def build(
     size_is: dict[tuple[int, int], cp_model.IntVar] = {}
     for t in teams:
         low, high = int(cs.low[t]), int(cs.high[t])
-        add(model.add(size[t] >= low), "team sizes")
-        add(model.add(size[t] <= high), "team sizes")
+        add(model.add(size[t] >= low), TEAM_SIZES)
+        add(model.add(size[t] <= high), TEAM_SIZES)
         if high > low:
             for s in range(max(low, 0), high + 1):
                 size_is[t, s] = model.new_bool_var(f"size[{t}]={s}")
             model.add_exactly_one(size_is[t, s] for s in range(low, high + 1))
-            model.add(size[t] == sum(s * size_is[t, s] for s in range(low, high + 1)))
+            # Under the same guard as the bounds: the link alone would keep every size in
+            # range, and a conflict search that drops the team sizes must really drop them.
+            add(model.add(size[t] == sum(s * size_is[t, s] for s in range(low, high + 1))), TEAM_SIZES)
 
     if len(teams) == cs.num_teams:
         _break_symmetry(cs, model, x, people)
@@ -351,9 +356,31 @@ def _hint(sub: SubModel, team: np.ndarray) -> None:
         sub.model.add_hint(var, int(team[i]) == t)
 
 
+def size_excess(cs: CompiledSession, team: np.ndarray) -> int:
+    """How far the teams' sizes lie outside their ranges, in people (0 when all are in range).
+
+    The local search scores the rules, not the sizes: it moves people only in ways that keep
+    sizes as they are, and the construction seats pinned people and together groups where
+    they must go whatever the room. A start that overfills a team therefore scores as well
+    as a plan that does not, and only this count tells them apart."""
+    size = np.bincount(team, minlength=cs.num_teams)
+    return int(np.maximum(cs.low - size, 0).sum() + np.maximum(size - cs.high, 0).sum())
+
+
+def sizes_kept(cs: CompiledSession, team: np.ndarray) -> bool:
+    """Whether every team's size lies in its range."""
+    return size_excess(cs, team) == 0
+
+
 def _adopt(ls: LocalSearch, new: np.ndarray) -> bool:
-    """Moves the search to ``new`` if that is better; returns whether it did."""
+    """Moves the search to ``new`` if that is better, sizes first: a plan whose team sizes
+    lie further out of range is worse whatever its score; returns whether it did."""
     old_team = ls.st.team.copy()
+    old_excess, new_excess = size_excess(ls.cs, old_team), size_excess(ls.cs, new)
+    if new_excess != old_excess:
+        if new_excess < old_excess:
+            ls.reset(new)
+        return new_excess < old_excess
     before = ls.score
     ls.reset(new)
     if better(ls.score, before):
@@ -363,8 +390,15 @@ def _adopt(ls: LocalSearch, new: np.ndarray) -> bool:
 
 
 def explain(cs: CompiledSession, team: np.ndarray, seconds: float, seed: int) -> tuple[str, ...]:
-    """A small set of hard constraints that cannot hold together, found with assumptions and
-    shrunk by a deletion filter."""
+    """A smallest set of hard rules that cannot hold together, in two lines: the conflict,
+    then what could be relaxed.
+
+    Every hard rule (and the team sizes) is switched on by an assumption literal; CP-SAT
+    returns assumptions that suffice for infeasibility, and a deletion filter drops each
+    rule the conflict does not need. The team sizes stay on while the rules are filtered: a
+    person reads the layout as given, so every rule named must be needed *with* those sizes
+    (relaxing it alone gives a plan), and the sizes are named only when the rules left
+    conflict with them alone."""
     sub = build(cs, team, list(range(cs.num_teams)), guarded=True)
     names = list(sub.guards)
     lits = [sub.guards[n] for n in names]
@@ -376,19 +410,38 @@ def explain(cs: CompiledSession, team: np.ndarray, seconds: float, seed: int) ->
         return ()
     core_idx = set(solver.sufficient_assumptions_for_infeasibility())
     core = [n for n, lit in zip(names, lits) if lit.index in core_idx] or names
-    # Deletion filter: drop each member the conflict does not need.
-    for name in list(core):
-        if len(core) == 1:
-            break
-        trial = [n for n in core if n != name]
+    layout = [TEAM_SIZES] if TEAM_SIZES in sub.guards else []
+
+    def infeasible(on: list[str]) -> bool:
         sub.model.clear_assumptions()
-        sub.model.add_assumptions([sub.guards[n] for n in trial])
-        if _solver(seconds / 4, seed, 1).solve(sub.model) == cp_model.INFEASIBLE:
-            core = trial
-    return (
-        "no plan satisfies these hard constraints together: " + "; ".join(core),
-        "relax one of them (make it soft, widen it, or remove it) to get a plan",
-    )
+        sub.model.add_assumptions([sub.guards[n] for n in on])
+        return _solver(seconds / 4, seed, 1).solve(sub.model) == cp_model.INFEASIBLE
+
+    rules = [n for n in core if n != TEAM_SIZES]
+    for name in list(rules):
+        trial = [n for n in rules if n != name]
+        if infeasible(trial + layout):
+            rules = trial
+    sized = bool(layout) and not infeasible(rules)
+    # The user's rules, in the order of the problem; the layout they met, last.
+    said = rules + ([_team_sizes(cs)] if sized else [])
+    return ("no plan satisfies these hard constraints together: " + "; ".join(said), relax_line(said))
+
+
+def _team_sizes(cs: CompiledSession) -> str:
+    """The session's team layout in words, what a conflict that names the sizes rests on:
+    ``team sizes (2 teams of 3)``, ``team sizes (2 teams of 2 + 1 team of 4)``, ``team sizes
+    (2 teams of 3 to 4 for 7 people)``. No comma, so that a list of what to relax stays one
+    item per comma."""
+    groups: dict[tuple[int, int], int] = {}
+    for low, high in zip(cs.low.tolist(), cs.high.tolist()):
+        groups[low, high] = groups.get((low, high), 0) + 1
+    parts = []
+    for (low, high), count in groups.items():
+        size = str(low) if low == high else f"{low} to {high}"
+        parts.append(f"{count} team{'s' if count > 1 else ''} of {size}")
+    people = "" if all(low == high for low, high in groups) else f" for {cs.m} people"
+    return f"team sizes ({' + '.join(parts)}{people})"
 
 
 def improve_session(
@@ -442,7 +495,7 @@ def _full(cs, ls, deadline, seed, workers, on_solution, effort=20.0, explain_con
     bound = None
     if sub.exact:
         bound = solver.best_objective_bound / sub.scale + sub.offset
-    if ls.hard > 1e-9:
+    if ls.hard > 1e-9 or not sizes_kept(cs, ls.st.team):
         return SessionOutcome(Status.UNKNOWN)
     if name == "optimal" and sub.exact and abs(ls.soft - bound) <= 1e-6 * max(1.0, abs(bound)):
         return SessionOutcome(Status.OPTIMAL, bound=ls.soft)
@@ -476,10 +529,11 @@ def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
     rounds = 0
     # The local search already polishes the soft objective better than CP-SAT's linear proxy
     # of it; CP-SAT's job here is the hard violations the swaps could not undo.
-    max_rounds = 60 if ls.hard > 1e-9 else 0
+    max_rounds = 60 if ls.hard > 1e-9 or not sizes_kept(cs, ls.st.team) else 0
     while rounds < max_rounds and stale < 12 and time.monotonic() < deadline - 0.05:
         rounds += 1
-        bad = np.flatnonzero(ls.team_penalties(hard=True) > 1e-9)
+        size = np.bincount(ls.st.team, minlength=T)
+        bad = np.flatnonzero((ls.team_penalties(hard=True) > 1e-9) | (size < cs.low) | (size > cs.high))
         if len(bad):
             first = int(bad[rng.integers(len(bad))])
         elif ls.soft_terms:
@@ -497,9 +551,9 @@ def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
             stale = 0
             if on_solution:
                 on_solution(ls)
-            if ls.hard <= 1e-9:
+            if ls.hard <= 1e-9 and sizes_kept(cs, ls.st.team):
                 # polish the soft objective with the cheap local search before more LNS
                 ls.improve(max_iterations=20 * cs.m, patience=T + 10, deadline=deadline)
         else:
             stale += 1
-    return SessionOutcome(Status.FEASIBLE if ls.hard <= 1e-9 else Status.UNKNOWN)
+    return SessionOutcome(Status.FEASIBLE if ls.hard <= 1e-9 and sizes_kept(cs, ls.st.team) else Status.UNKNOWN)

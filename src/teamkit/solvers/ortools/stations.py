@@ -41,6 +41,9 @@ class StationRequest:
     cost: np.ndarray  # (T, S) soft cost if team t visits station s
     #: (instructor, station, slot index, hard, weight)
     staff_pins: tuple[tuple[int, int, int, bool, float], ...] = ()
+    #: (team, station, slot index or -1 for any slot of the session, hard, weight): the team
+    #: is at the station in that slot, or visits it in some slot.
+    station_pins: tuple[tuple[int, int, int, bool, float], ...] = ()
     #: For routes designed before the teams are formed: groups of people who must avoid
     #: some stations, as (stations to avoid (S,) bool, people, most per team). The model
     #: keeps a way to seat every group in teams whose routes avoid those stations.
@@ -87,7 +90,31 @@ def plan_stations(
     effort: float = 5.0,
 ) -> StationPlan | None:
     """The best station plan found, or ``None`` when the structure alone (capacity, opening
-    times, staff) admits none or none was found in time."""
+    times, staff) admits none or none was found in time.
+
+    Hard station pins are fixed in the model, which lets CP-SAT propagate them. Pins that
+    cannot all hold with the structure make that model infeasible; then it is solved again
+    with every pin as a cost, so that a plan still comes back and the checker can say which
+    pin it breaks."""
+    fixed = any(hard for *_, hard, _weight in req.station_pins)
+    found, infeasible = _solve(req, hint, seconds=seconds, seed=seed, effort=effort, fix_pins=fixed)
+    if found is None and fixed and infeasible:
+        found, _ = _solve(req, hint, seconds=seconds, seed=seed, effort=effort, fix_pins=False)
+    return found
+
+
+def _solve(
+    req: StationRequest,
+    hint: StationPlan | None,
+    *,
+    seconds: float,
+    seed: int,
+    effort: float,
+    fix_pins: bool,
+) -> tuple[StationPlan | None, bool]:
+    """One CP-SAT run of the station model: the plan found, if any, and whether the model
+    was proved infeasible. With ``fix_pins``, hard station pins are constraints; otherwise
+    every pin is a cost."""
     T, S, L = req.teams, len(req.capacity), len(req.slots)
     model = cp_model.CpModel()
     starts = _starts(req)
@@ -147,6 +174,16 @@ def plan_stations(
             objective.append(penalty)  # the pin cannot hold: a constant cost
         else:
             objective.append(penalty * (1 - var))
+    for t, s, i, hard, weight in req.station_pins:
+        if i >= 0:
+            there = covering.get((t, s, i), [])  # at most one: a team is at one station per slot
+        else:
+            there = [start[t, s, a] for a in starts.get(s, ()) if (t, s, a) in start]  # one visit at most
+        if hard and fix_pins:
+            model.add_bool_or(there)  # with none to choose from, the model is infeasible
+            continue
+        penalty = HARD_WEIGHT if hard else round(weight * SOFT_SCALE)
+        objective.append(penalty * (1 - sum(there)))
     # costs per (team, station)
     for (t, s, _a), var in start.items():
         c = int(req.forbidden[t, s]) * HARD_WEIGHT + round(float(req.cost[t, s]) * SOFT_SCALE)
@@ -170,7 +207,7 @@ def plan_stations(
     solver = _solver(max(0.05, seconds), seed, 1, deterministic=effort)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
+        return None, status == cp_model.INFEASIBLE
     route = np.full((T, L), -1, dtype=np.int64)
     for (t, s, a), var in start.items():
         if solver.boolean_value(var):
@@ -181,7 +218,7 @@ def plan_stations(
         seating = np.zeros((len(req.groups), T), dtype=np.int64)
         for (g, t), var in seats.items():
             seating[g, t] = solver.value(var)
-    return StationPlan(route, staff, seating)
+    return StationPlan(route, staff, seating), False
 
 
 def _seat_groups(req: StationRequest, model: cp_model.CpModel, start: dict, objective: list) -> dict:

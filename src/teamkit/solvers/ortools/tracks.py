@@ -7,10 +7,11 @@ In each session a track gets a set of stations; a track's sets are disjoint over
 any team formed within a track, on any route within its set, keeps the day's rule. The
 model gives each track, per slot, a share of every station's capacity that seats all its
 teams; each station receives a team at most once per session; instructors suffice; teams
-holding a member barred from some stations find room elsewhere. Then a second model splits
-the people into the tracks so that every team can still be balanced, spread and staffed
-with role holders within its track, preferring for each person the track whose stations
-they did least on other days.
+holding a member barred from some stations find room elsewhere; a track with a team pinned
+to a station has that station, with room for the team in the pinned slot. Then a second
+model splits the people into the tracks so that every team can still be balanced, spread
+and staffed with role holders within its track, preferring for each person the track whose
+stations they did least on other days.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ class TrackRequest:
     instructors: tuple[int, ...]  # per session: instructors who may work then
     #: (stations barred (S,) bool, teams holding a barred person per track (G,))
     barred: tuple[tuple[np.ndarray, tuple[int, ...]], ...] = ()
+    #: Hard station pins, as (session position in the day, track of the pinned team,
+    #: station, slot index or -1 for any slot): the track's set for that session holds the
+    #: station, with room in that slot for the pinned teams.
+    pins: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @attrs.frozen
@@ -92,6 +97,7 @@ def plan_tracks(req: TrackRequest, *, seconds: float, seed: int) -> TrackPlan | 
                         visits.append(v)
                     model.add(sum(visits) >= counts[g] * L)
                     room.append(sum(visits) - counts[g] * L)
+        _pin_tracks(model, req, k, x, share)
         for s in range(S):
             for l in range(L):
                 here = [share[g, s, l] for g in range(G) if (g, s, l) in share]
@@ -119,6 +125,26 @@ def plan_tracks(req: TrackRequest, *, seconds: float, seed: int) -> TrackPlan | 
         for k in range(len(req.open))
     )
     return TrackPlan(allowed)
+
+
+def _pin_tracks(model: cp_model.CpModel, req: TrackRequest, k: int, x: dict, share: dict) -> None:
+    """Session ``k``'s pins: a pinned station is in the set of its team's track, whose share
+    of it has a place for every team of the track pinned there (in the pinned slot, or in
+    the session when the pin names no slot)."""
+    in_session: dict[tuple[int, int], int] = {}
+    in_slot: dict[tuple[int, int, int], int] = {}
+    for kk, g, s, l in req.pins:
+        if kk != k:
+            continue
+        model.add(x[g, k, s] == 1)
+        in_session[g, s] = in_session.get((g, s), 0) + 1
+        if l >= 0:
+            in_slot[g, s, l] = in_slot.get((g, s, l), 0) + 1
+    L = req.open[k].shape[1]
+    for (g, s), count in in_session.items():
+        model.add(sum(share.get((g, s, l), 0) for l in range(L)) >= count)
+    for (g, s, l), count in in_slot.items():
+        model.add(share.get((g, s, l), 0) >= count)
 
 
 @attrs.frozen
