@@ -8,13 +8,19 @@ moves as few people as it can, with every move and its reason.
 
 How it works. The sessions held are copied from the plan as they happened (minus anyone the
 problem now marks absent from them). Each later session starts from its old teams: the
-people now absent leave, newcomers fill the teams with room. That *minimal edit* is checked
-by :func:`teamkit.check`; the rules it breaks are the reasons any further move is needed.
-Then each session, in order, is searched from its minimal edit with every other session
-fixed, where keeping a person in their old team is worth ``stability`` in the objective: the
-search moves people only to mend a hard rule, or for a soft gain larger than that. Routes are
-kept unless a new member may not do a station on them, or the stations changed; roles are
-re-assigned for the whole event with the held ones fixed and the old holders preferred.
+people now absent leave, newcomers fill the teams with room, and a team left too small
+takes the one person whose move breaks least. That *minimal edit* is checked by
+:func:`teamkit.check`; the rules it breaks are the reasons any further move is needed. Then
+the sessions, in order and in passes while rules are broken, are searched with every other
+session fixed, where keeping a person in their old team is worth ``stability`` in the
+objective: people move only to mend a hard rule, or for a soft gain larger than that. With
+stations, CP-SAT then frees a team that breaks a rule with two others (more when that finds
+nothing), members and routes at once (:mod:`teamkit.solvers.ortools.joint`); only teams
+whose route holds a station a member may not do are re-routed, each team's old station in
+each slot preferred. Roles are re-assigned for the whole event with the held ones fixed and
+the old holders preferred.
+When the passes stall with much of the time left, the sessions not held are planned again
+in full by :func:`teamkit.solve`, with the held ones locked (:func:`teamkit.locks`).
 """
 
 from __future__ import annotations
@@ -58,9 +64,12 @@ KEEP_STATION = 20.0
 #: planned again in full, if at least this share of the time limit is left (a full plan of a
 #: large event needs time: better none than one cut short).
 REPLAN_SHARE = 0.4
-#: Teams freed with a team that breaks a rule, in the joint model of members and routes: few,
-#: so that CP-SAT answers within the fraction of a second a repair can give it.
+#: Teams freed with a team that breaks a rule, in the joint model of members and routes: two
+#: at first, so that CP-SAT answers within the fraction of a second a repair can give it; one
+#: more after every few rounds that find nothing better, up to the most.
 JOINT_PARTNERS = 2
+JOINT_PARTNERS_MOST = 5
+JOINT_ROUNDS_PER_PARTNER = 6
 #: Passes over the sessions with hard violations left, at most.
 MAX_PASSES = 20
 #: Label of the cost that keeps people in their old teams.
@@ -293,7 +302,7 @@ def repair(
     meetings = Meetings(problem, assignment)
     todo = [k for k in range(S) if k not in held_k]
     # Roles are re-assigned at the end, over the whole event.
-    reserve = min(1.0, 0.1 * time_limit) if problem.roles else 0.0
+    reserve = min(2.0, 0.15 * time_limit) if problem.roles else 0.0
 
     def compiled(k: int, soften: bool = False):
         """Session k's model with every other session fixed: its own rules, the rules across
@@ -344,7 +353,9 @@ def repair(
         rng = np.random.default_rng([seed, k, pass_, 4243])
         current, bad = measure(k)
         movable = np.flatnonzero(acts.single_slot(k))
-        for round_ in range(12):
+        # Later passes start with more partners: the small exchanges were tried before.
+        failed = JOINT_ROUNDS_PER_PARTNER * (pass_ // 2)
+        for round_ in range(12 + JOINT_ROUNDS_PER_PARTNER * (JOINT_PARTNERS_MOST - JOINT_PARTNERS)):
             candidates = np.intersect1d(bad, movable)
             if current <= EPS or not len(candidates) or time.monotonic() >= until:
                 return
@@ -359,17 +370,19 @@ def repair(
             fits = np.array([(~forbid[members][:, route[t][route[t] >= 0]].any(axis=1)).sum() for t in movable])
             order = rng.permutation(len(movable))
             ranked = movable[order[np.argsort(-fits[order], kind="stable")]]
-            others = [int(t) for t in ranked if t != first][:JOINT_PARTNERS]
+            partners = min(JOINT_PARTNERS_MOST, JOINT_PARTNERS + failed // JOINT_ROUNDS_PER_PARTNER)
+            others = [int(t) for t in ranked if t != first][:partners]
             move = solve_joint(
                 cs,
                 team,
                 acts.routes[k],
                 forbid,
                 sorted([first, *others]),
-                seconds=max(0.2, min(2.0, until - time.monotonic())),
+                seconds=max(0.2, min(1.0 * partners, until - time.monotonic())),
                 seed=seed + round_,
-                effort=2.0,
+                effort=1.0 * partners,
             )
+            failed += 1
             if move is None:
                 continue
             saved = assignment[k].copy(), acts.routes[k]
@@ -378,7 +391,7 @@ def repair(
             meetings.update(k)
             after, after_bad = measure(k)
             if after < current - EPS:
-                current, bad = after, after_bad
+                current, bad, failed = after, after_bad, 0
             else:
                 assignment[k], acts.routes[k] = saved
                 meetings.update(k)
