@@ -282,13 +282,8 @@ def check(event_file: Path, plan_file: Path, as_json: bool) -> None:
     event = _load(event_file)
     with _input_errors():
         document = read_plan_document(plan_file)
-    warnings = []
-    recorded: Mapping[str, Any] = document.problem or {}
-    if "sha256" in recorded and recorded["sha256"] != problem_digest(event.problem):
-        warnings.append(
-            f"{plan_file} was made for a different problem than {event_file} "
-            "(the roster, sessions or constraints changed since); checking it anyway"
-        )
+    stale = _stale_plan_warning(event_file, event, plan_file, document, "checking")
+    warnings = [] if stale is None else [stale]
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
     try:
@@ -305,18 +300,19 @@ def check(event_file: Path, plan_file: Path, as_json: bool) -> None:
     raise click.exceptions.Exit(EXIT_OK if report.feasible else EXIT_NOT_FEASIBLE)
 
 
-# -- diff --------------------------------------------------------------------------------------------
-def _stale_plan_warning(event_file: Path, event: Event, plan_file: Path, document: Any) -> str | None:
-    """The warning for a plan file made for another version of the event, or ``None``."""
+def _stale_plan_warning(event_file: Path, event: Event, plan_file: Path, document: Any, doing: str) -> str | None:
+    """The warning for a plan file made for another version of the event (``doing`` it
+    anyway: "checking", "comparing"), or ``None``."""
     recorded: Mapping[str, Any] = document.problem or {}
     if "sha256" in recorded and recorded["sha256"] != problem_digest(event.problem):
         return (
             f"{plan_file} was made for a different problem than {event_file} "
-            "(the roster, sessions or constraints changed since); comparing it anyway"
+            f"(the roster, sessions or constraints changed since); {doing} it anyway"
         )
     return None
 
 
+# -- diff --------------------------------------------------------------------------------------------
 def _diff_to_dict(found: Any) -> dict[str, Any]:
     """A plan diff as plain data: every change in full (the text output caps long lists)."""
     sessions = []
@@ -363,7 +359,7 @@ def diff(event_file: Path, before_file: Path, after_file: Path, as_json: bool) -
     warnings = [
         w
         for path, document in zip((before_file, after_file), documents)
-        if (w := _stale_plan_warning(event_file, event, path, document)) is not None
+        if (w := _stale_plan_warning(event_file, event, path, document, "comparing")) is not None
     ]
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 from teamkit._text import did_you_mean
 from teamkit.constraints import Constraint, Pin, RolePin, StaffPin, StationPin
-from teamkit.exceptions import ModelError, PlanFileError
+from teamkit.exceptions import ModelError
 from teamkit.model import ProblemData
 from teamkit.plan import Plan
 
@@ -51,11 +51,8 @@ def locks(
         ModelError: an unknown session, team number or participant (with the closest name).
         PlanFileError: a plan whose sessions are not the problem's.
     """
+    plan.require_sessions_of(problem)
     session_ids = [s.id for s in problem.sessions]
-    if [s.session for s in plan.sessions] != session_ids:
-        raise PlanFileError(
-            f"the plan's sessions {[s.session for s in plan.sessions]} are not the problem's {session_ids}"
-        )
     whole = list(dict.fromkeys(sessions))
     chosen: dict[str, set[int]] = {}
     for sid in whole:

@@ -102,14 +102,18 @@ class Plan:
             sessions.append(SessionPlan(session.id, teams))
         return cls(tuple(sessions))
 
-    def to_assignment(self, problem: ProblemData) -> np.ndarray:
-        """The inverse of :meth:`from_assignment`. Raises :class:`PlanFileError` when the plan
-        does not fit the problem (unknown session or participant, someone in two teams)."""
+    def require_sessions_of(self, problem: ProblemData) -> None:
+        """Raises :class:`PlanFileError` unless the plan's sessions are the problem's, in order."""
         known = [s.id for s in problem.sessions]
         if [s.session for s in self.sessions] != known:
             raise PlanFileError(
                 f"the plan's sessions {[s.session for s in self.sessions]} are not the problem's {known}"
             )
+
+    def to_assignment(self, problem: ProblemData) -> np.ndarray:
+        """The inverse of :meth:`from_assignment`. Raises :class:`PlanFileError` when the plan
+        does not fit the problem (unknown session or participant, someone in two teams)."""
+        self.require_sessions_of(problem)
         out = np.full((len(problem.sessions), problem.num_participants), -1, dtype=np.int32)
         for k, session in enumerate(self.sessions):
             for t, team in enumerate(session.teams):

@@ -39,7 +39,7 @@ from teamkit.engine.activities import Activities, role_cover, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import Meetings, derived_constraints
 from teamkit.engine.search import EPS, LocalSearch, solve_session
-from teamkit.exceptions import ModelError, PlanFileError
+from teamkit.exceptions import ModelError
 from teamkit.locks import locks
 from teamkit.model import ProblemData
 from teamkit.plan import Plan
@@ -72,6 +72,8 @@ JOINT_PARTNERS_MOST = 5
 JOINT_ROUNDS_PER_PARTNER = 6
 #: Passes over the sessions with hard violations left, at most.
 MAX_PASSES = 20
+#: The last line of an impossibility that the sessions held take part in.
+HELD_AS_THEY_HAPPENED = "with the sessions held as they happened"
 #: Label of the cost that keeps people in their old teams.
 KEEP = "keep old teams"
 
@@ -245,11 +247,8 @@ def repair(
         raise ValueError(f"stability must be positive, got {stability!r}")
     started = time.monotonic()
     deadline = started + time_limit
+    plan.require_sessions_of(problem)
     session_ids = [s.id for s in problem.sessions]
-    if [s.session for s in plan.sessions] != session_ids:
-        raise PlanFileError(
-            f"the plan's sessions {[s.session for s in plan.sessions]} are not the problem's {session_ids}"
-        )
     held = tuple(dict.fromkeys(held))
     for sid in held:
         if sid not in session_ids:
@@ -268,15 +267,7 @@ def repair(
     )
     conflicts = precheck(problem)
     if conflicts:
-        result = Result(
-            status=Status.INFEASIBLE,
-            plan=None,
-            runtime=time.monotonic() - started,
-            explanation=conflicts,
-            stopped_by="proved",
-            seed=seed,
-        )
-        return Repair(result, problem, held, (), (), 0, None, dropped, FrozenMap(team_counts))
+        return _impossible(problem, held, list(conflicts), started, seed, dropped, team_counts)
 
     assignment = np.full((S, n), -1, dtype=np.int64)
     # Per session: the rules the minimal edit breaks, which are why anyone else has to move.
@@ -355,14 +346,16 @@ def repair(
         movable = np.flatnonzero(acts.single_slot(k))
         # Later passes start with more partners: the small exchanges were tried before.
         failed = JOINT_ROUNDS_PER_PARTNER * (pass_ // 2)
+        # What a person may not do here depends on the other sessions only; the softened
+        # model, also on this session's routes: built again only when a move changes them.
+        present, cs = compiled(k, soften=True)
+        forbid = acts.forbidden(k, assignment, present, tracks=False)
         for round_ in range(12 + JOINT_ROUNDS_PER_PARTNER * (JOINT_PARTNERS_MOST - JOINT_PARTNERS)):
             candidates = np.intersect1d(bad, movable)
             if current <= EPS or not len(candidates) or time.monotonic() >= until:
                 return
-            present, cs = compiled(k, soften=True)
             team = assignment[k, present]
             first = int(rng.choice(candidates))
-            forbid = acts.forbidden(k, assignment, present, tracks=False)
             # Partners whose stations most of the first team's members may do: exchanging
             # members with a team none of them may join cannot help.
             route = acts.routes[k]
@@ -392,6 +385,7 @@ def repair(
             after, after_bad = measure(k)
             if after < current - EPS:
                 current, bad, failed = after, after_bad, 0
+                present, cs = compiled(k, soften=True)
             else:
                 assignment[k], acts.routes[k] = saved
                 meetings.update(k)
@@ -485,7 +479,7 @@ def repair(
         if stalled >= 2 and deadline - time.monotonic() > REPLAN_SHARE * time_limit:
             break
     if proofs:
-        return _impossible(problem, held, proofs, started, seed, dropped, team_counts)
+        return _impossible(problem, held, [*proofs, HELD_AS_THEY_HAPPENED], started, seed, dropped, team_counts)
 
     holders: dict[tuple[int, int, int], list[int]] = {}
     explanation: list[str] = []
@@ -507,7 +501,8 @@ def repair(
             left = 0.85 * (deadline - time.monotonic())
             again = solve(locked, time_limit=left, seed=seed, workers=workers, progress=progress)
             if again.status is Status.INFEASIBLE:
-                return _impossible(problem, held, list(again.explanation), started, seed, dropped, team_counts)
+                reasons = [*again.explanation, HELD_AS_THEY_HAPPENED]
+                return _impossible(problem, held, reasons, started, seed, dropped, team_counts)
             if again.plan is not None:
                 other = check(problem, again.plan)
                 other_own = [v for v in other.violations if v.session not in held]
@@ -561,12 +556,12 @@ def _impossible(
     dropped: tuple[str, ...],
     team_counts: dict[str, int],
 ) -> Repair:
-    """The outcome of a change proved impossible with the sessions held as they happened."""
+    """The outcome of a change proved impossible, for ``reasons``."""
     result = Result(
         status=Status.INFEASIBLE,
         plan=None,
         runtime=time.monotonic() - started,
-        explanation=(*reasons, "with the sessions held as they happened"),
+        explanation=tuple(reasons),
         stopped_by="proved",
         seed=seed,
     )
