@@ -7,6 +7,7 @@ time-keeper, rotating through 14 exercise stations run by 12 instructors.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
 from pathlib import Path
@@ -18,14 +19,15 @@ from teamkit.io.roster import read_roster
 
 ROSTER = Path(__file__).parent / "data" / "malang_asn_300.csv"
 
-#: (session id, name, day, slots); the closing session is one plenary slot.
+#: (session id, name, day, slots, start, minutes per slot); the closing session is one
+#: plenary slot. Times are local in Malang (Asia/Jakarta); slots are 15 minutes apart.
 SESSIONS = [
-    ("d1-evening", "Day 1 evening", "day1", 2),
-    ("d2-morning", "Day 2 morning", "day2", 3),
-    ("d2-afternoon", "Day 2 afternoon", "day2", 3),
-    ("d2-evening", "Day 2 evening", "day2", 2),
-    ("d3-morning", "Day 3 morning", "day3", 3),
-    ("d3-closing", "Closing session", "day3", 1),
+    ("d1-evening", "Day 1 evening", "day1", 2, dt.datetime(2025, 5, 15, 19, 0), 60),
+    ("d2-morning", "Day 2 morning", "day2", 3, dt.datetime(2025, 5, 16, 8, 0), 75),
+    ("d2-afternoon", "Day 2 afternoon", "day2", 3, dt.datetime(2025, 5, 16, 13, 30), 75),
+    ("d2-evening", "Day 2 evening", "day2", 2, dt.datetime(2025, 5, 16, 19, 0), 60),
+    ("d3-morning", "Day 3 morning", "day3", 3, dt.datetime(2025, 5, 17, 8, 0), 75),
+    ("d3-closing", "Closing session", "day3", 1, dt.datetime(2025, 5, 17, 13, 0), 90),
 ]
 EVENINGS = {"d1-evening", "d2-evening"}
 
@@ -53,11 +55,21 @@ def build(participants: list[tk.Participant] | None = None, teams: int = 30) -> 
     station capacities and instructors scaled by ``teams / 30``."""
     people = participants if participants is not None else read_roster(ROSTER, types={"supervisor_id": "text"})
     scale = teams / 30
-    model = tk.Model("Malang leadership training, 15-17 May 2025")
+    model = tk.Model("Malang leadership training, 15-17 May 2025", timezone="Asia/Jakarta")
     model.add_participants(people)
-    for session, name, day, slots in SESSIONS:
+    for session, name, day, slots, start, minutes in SESSIONS:
         plenary = [1] if session == "d3-closing" else []
-        model.add_session(session, name=name, team_size=10, day=day, slots=slots, plenary=plenary)
+        model.add_session(
+            session,
+            name=name,
+            team_size=10,
+            day=day,
+            slots=slots,
+            plenary=plenary,
+            start=start,
+            slot_minutes=minutes,
+            break_minutes=15 if slots > 1 else 0,
+        )
 
     # Mixed teams, in every session.
     model.add_constraint(tk.Spread("unit"))

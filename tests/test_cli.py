@@ -120,7 +120,7 @@ def test_solve_writes_plan_and_teams(tmp_path):
     out = tmp_path / "out"
     result = run("solve", event, "--out", out)
     assert result.exit_code == 0, result.output
-    assert files_in(out) == ["plan.json", "teams.csv"]
+    assert files_in(out) == ["plan.json", "problem.json", "teams.csv"]
     assert "status: " in result.stdout and "runtime:" in result.stdout
     assert "check:\n  feasible: every hard constraint is met" in result.stdout
     assert f"wrote {out / 'plan.json'}" in result.stdout
@@ -166,7 +166,7 @@ def test_solve_json(tmp_path):
     for key in ("objective", "breakdown", "bound", "runtime", "hard_violations", "explanation", "stopped_by", "seed"):
         assert key in doc
     assert doc["check"]["feasible"] is True and doc["check"]["violations"] == []
-    assert doc["files"] == [str(out / "plan.json"), str(out / "teams.csv")]
+    assert doc["files"] == [str(out / "plan.json"), str(out / "problem.json"), str(out / "teams.csv")]
 
 
 def test_docs_example_solves(tmp_path):
@@ -229,7 +229,7 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path, fake):
 
     forced = run("solve", event, "--out", out, "--force")
     assert forced.exit_code == 0, forced.output
-    assert files_in(out) == ["plan.json", "teams.csv"]
+    assert files_in(out) == ["plan.json", "problem.json", "teams.csv"]
     assert (out / "teams.csv").read_text(encoding="utf-8").startswith("session,team,")
 
 
@@ -254,7 +254,7 @@ def test_infeasible_event_writes_nothing(tmp_path):
         assert "no plan was found; nothing was written" in result.stdout
         assert not out.exists()
     else:  # the solver returned a best attempt: plan.json only
-        assert files_in(out) == ["plan.json"]
+        assert files_in(out) == ["plan.json", "problem.json"]
 
 
 def test_no_plan_at_all(tmp_path, monkeypatch):
@@ -274,8 +274,8 @@ def test_best_attempt_writes_plan_json_only(tmp_path, monkeypatch):
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["status"] == "unknown" and doc["feasible"] is False
-    assert doc["files"] == [str(out / "plan.json")]
-    assert files_in(out) == ["plan.json"]
+    assert doc["files"] == [str(out / "plan.json"), str(out / "problem.json")]
+    assert files_in(out) == ["plan.json", "problem.json"]
     assert read_plan_document(out / "plan.json").result["status"] == "unknown"
 
 
@@ -288,7 +288,7 @@ def test_checker_disagreement_is_not_success(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "NOT feasible" in result.stdout
     assert "this is a bug in teamkit" in result.stdout
-    assert files_in(out) == ["plan.json"]
+    assert files_in(out) == ["plan.json", "problem.json"]
 
 
 # -- bad input: exit 2, one line, nothing written ---------------------------------------------------

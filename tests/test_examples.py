@@ -29,13 +29,24 @@ EVENTS = sorted(EXAMPLES.glob("*.toml"))
 #: its tests ask that the plan is complete and that solver and checker agree on it.
 NOT_ALWAYS_FEASIBLE = {"leadership_training.py", "leadership_training.toml"}
 
+#: The files examples/plots.py saves.
+PLOTS = [
+    "meetings.png",
+    "balance-gender.png",
+    "balance-echelon.png",
+    "new-contacts.png",
+    "station-load-morning.png",
+    "station-load-afternoon.png",
+]
+
 
 def test_there_are_examples():
     assert SCRIPTS and EVENTS
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.name)
-def test_example_script_runs(script, capsys):
+def test_example_script_runs(script, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a script that saves files (plots.py) saves them
     namespace = runpy.run_path(str(script))
     problem = namespace["build"]()
     result = namespace["main"]()
@@ -49,6 +60,14 @@ def test_example_script_runs(script, capsys):
     assert report.objective == pytest.approx(result.objective, rel=1e-9, abs=1e-9)
     if result.repeats is not None:
         assert result.repeats == report.meetings.repeated_pairs == 0
+    if script.name == "plots.py":
+        written = sorted(p.name for p in (tmp_path / "plots").iterdir())
+        assert written == sorted(PLOTS), written
+    if script.name == "exports.py":
+        folder = tmp_path / "exports"
+        assert sorted(p.name for p in folder.iterdir()) == ["calendars", "csv", "html", "json", "plan.xlsx"]
+        # one calendar per participant, all.ics and index.csv
+        assert len(list((folder / "calendars").iterdir())) == problem.num_participants + 2
 
 
 @pytest.mark.parametrize("event", EVENTS, ids=lambda p: p.name)

@@ -167,6 +167,7 @@ def replace(old: str, new: str) -> str:
 def test_top_level_keys():
     assert TOP_LEVEL_KEYS == (
         "name",
+        "timezone",
         "roster",
         "solver",
         "repair",
@@ -287,7 +288,7 @@ def test_unknown_keys_in_roles_and_instructors(tmp_path):
 def test_unknown_top_level_station_table(tmp_path):
     assert error(tmp_path, EVENT + '\n[[station]]\nname = "x"\n') == (
         "unknown top-level table [[station]] (did you mean 'stations'?); an event file has: "
-        "name, roster, solver, repair, sessions, availability, roles, stations, instructors, constraints"
+        "name, timezone, roster, solver, repair, sessions, availability, roles, stations, instructors, constraints"
     )
 
 

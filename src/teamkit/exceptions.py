@@ -31,6 +31,10 @@ class PlanFileError(TeamkitError, ValueError):
     """A plan file cannot be read or does not fit the problem it is checked against."""
 
 
+class ExportError(TeamkitError, ValueError):
+    """A plan cannot be exported as asked, e.g. calendars for sessions that have no times."""
+
+
 class SolverError(TeamkitError, RuntimeError):
     """The solver failed in a way that is a bug in teamkit, not in the input."""
 

@@ -6,6 +6,9 @@ returns an immutable :class:`ProblemData`, the only thing the solver and the che
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Union
 
@@ -104,6 +107,12 @@ class Session:
     every team is at one :class:`~teamkit.Station`, except in the ``plenary`` slots (numbers
     from 1), where teams meet together at none.
 
+    ``start`` is when the session begins, with ``slot_minutes`` the length of each slot (of
+    the whole session when it has no slots) and ``break_minutes`` the pause between two
+    slots; calendars and printed agendas show these times (see :meth:`slot_times`). A
+    ``start`` without a time zone is local time where the event is held (the problem's
+    ``timezone``).
+
     ``keep_teams=True`` keeps the teams of the previous session ("home teams" for a day):
     everyone who attends both stays in the same team, and people who were absent before are
     added. Sessions linked this way form one *block*; across-session rules such as
@@ -126,6 +135,9 @@ class Session:
     keep_teams: bool = False
     slots: int = 0
     plenary: tuple[int, ...] = attrs.field(default=(), converter=lambda v: tuple(int(x) for x in v))
+    start: dt.datetime | None = None
+    slot_minutes: int | None = None
+    break_minutes: int = 0
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
@@ -165,6 +177,45 @@ class Session:
                 raise ModelError(f"session {self.id!r}: plenary slot {slot} is not one of its slots 1..{self.slots}")
         if len(set(self.absent)) != len(self.absent):
             raise ModelError(f"session {self.id!r}: a participant is listed as absent twice")
+        self._check_times()
+
+    def _check_times(self) -> None:
+        where = f"session {self.id!r}"
+        if self.start is not None and not isinstance(self.start, dt.datetime):
+            raise ModelError(f"{where}: start must be a date and time (e.g. 2025-05-15T19:00), got {self.start!r}")
+        for field, low in (("slot_minutes", 1), ("break_minutes", 0)):
+            value = getattr(self, field)
+            if value is None:
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < low:
+                what = "a positive whole number" if low else "a whole number, zero or more"
+                raise ModelError(f"{where}: {field} must be {what}, got {value!r}")
+        if (self.start is None) != (self.slot_minutes is None):
+            missing = "slot_minutes (how long a slot lasts)" if self.slot_minutes is None else "start"
+            given = "start" if self.start is not None else "slot_minutes"
+            raise ModelError(f"{where}: {given} is given without {missing}; give both or neither")
+        if self.break_minutes and self.start is None:
+            raise ModelError(f"{where}: break_minutes is given without start and slot_minutes")
+
+    def slot_times(self) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+        """The start and end of every slot, in order (one pair for a session without slots),
+        or ``()`` when the session has no ``start``.
+
+        >>> s = Session("am", team_size=5, slots=2, start=dt.datetime(2025, 5, 16, 8), slot_minutes=50, break_minutes=10)
+        >>> [(a.strftime("%H:%M"), b.strftime("%H:%M")) for a, b in s.slot_times()]
+        [('08:00', '08:50'), ('09:00', '09:50')]
+        """
+        if self.start is None or self.slot_minutes is None:
+            return ()
+        length = dt.timedelta(minutes=self.slot_minutes)
+        step = length + dt.timedelta(minutes=self.break_minutes)
+        return tuple((self.start + k * step, self.start + k * step + length) for k in range(max(self.slots, 1)))
+
+    @property
+    def end(self) -> dt.datetime | None:
+        """When the session's last slot ends, or ``None`` without a ``start``."""
+        times = self.slot_times()
+        return times[-1][1] if times else None
 
     def layout(self, present: int) -> tuple[tuple[int, int], ...]:
         """The size range of every team when ``present`` people attend.
@@ -222,6 +273,22 @@ class Session:
         return ((low, self.max_size),) * teams
 
 
+def check_session_times(sessions: Iterable[Session]) -> None:
+    """Raises :class:`ModelError` when timed sessions overlap (a participant cannot be in two
+    at once) or mix starts with and without a time zone."""
+    timed = [s for s in sessions if s.start is not None]
+    if len({s.start.tzinfo is None for s in timed if s.start is not None}) > 1:
+        raise ModelError("some session starts have a time zone and others do not; give all or none one")
+    timed.sort(key=lambda s: s.start)  # type: ignore[arg-type, return-value]
+    for a, b in itertools.pairwise(timed):
+        assert a.end is not None and b.start is not None
+        if b.start < a.end:
+            raise ModelError(
+                f"sessions {a.id!r} ({a.start:%Y-%m-%d %H:%M} to {a.end:%H:%M}) and {b.id!r} "
+                f"(from {b.start:%Y-%m-%d %H:%M}) overlap in time"
+            )
+
+
 def _even(present: int, teams: int) -> tuple[tuple[int, int], ...]:
     base, extra = divmod(present, teams)
     high = base + (1 if extra else 0)
@@ -266,6 +333,10 @@ class ProblemData:
     """Immutable, validated problem data. Build it with :class:`Model`; change it with
     :meth:`replace`. Validation runs on construction, so data read from a file is checked
     exactly like data built in code.
+
+    ``timezone`` names the time zone where the event is held (``"Asia/Jakarta"``), in which
+    session starts without a zone of their own are read; ``None`` leaves them as local
+    ("floating") times.
     """
 
     participants: tuple[Participant, ...] = attrs.field(converter=_as_tuple)
@@ -275,6 +346,7 @@ class ProblemData:
     roles: tuple[Role, ...] = attrs.field(converter=_as_tuple, default=(), kw_only=True)
     stations: tuple[Station, ...] = attrs.field(converter=_as_tuple, default=(), kw_only=True)
     instructors: tuple[Instructor, ...] = attrs.field(converter=_as_tuple, default=(), kw_only=True)
+    timezone: str | None = attrs.field(default=None, kw_only=True)
 
     _index: Mapping[str, int] = attrs.field(init=False, repr=False)
     _layouts: tuple[SessionLayout, ...] = attrs.field(init=False, repr=False)
@@ -282,6 +354,7 @@ class ProblemData:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_index", FrozenMap(_check_participants(self.participants)))
         object.__setattr__(self, "_layouts", tuple(self._check_sessions()))
+        self._check_times()
         self._check_activities()
         object.__setattr__(self, "constraints", tuple(self._check_constraint(c) for c in self.constraints))
         self._check_pairs()
@@ -383,6 +456,21 @@ class ProblemData:
         return pairs
 
     # -- validation ------------------------------------------------------------------------
+    def _check_times(self) -> None:
+        """The time zone is a known one; timed sessions do not overlap (a participant cannot
+        be in two at once) and are all local times or all with a time zone."""
+        if self.timezone is not None:
+            if not isinstance(self.timezone, str) or not self.timezone:
+                raise ModelError(f"timezone must be a time zone name such as 'Asia/Jakarta', got {self.timezone!r}")
+            try:
+                zoneinfo.ZoneInfo(self.timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ModelError(
+                    f"unknown timezone {self.timezone!r}; use a name from the time zone database, "
+                    "such as 'Asia/Jakarta' or 'Europe/Berlin'"
+                ) from None
+        check_session_times(self.sessions)
+
     def _check_sessions(self) -> Iterable[SessionLayout]:
         if not self.sessions:
             raise ModelError("the problem has no session: add one with Model.add_session(...)")
@@ -860,8 +948,11 @@ class Model:
         problem = m.data()
     """
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", *, timezone: str | None = None) -> None:
         self.name = name
+        #: The time zone where the event is held (e.g. ``"Asia/Jakarta"``): the zone of
+        #: session starts given without one.
+        self.timezone = timezone
         self._participants: list[Participant] = []
         self._ids: set[str] = set()
         self._sessions: list[Session] = []
@@ -886,7 +977,7 @@ class Model:
         self,
         id: str,
         name: str = "",
-        attributes: Mapping[str, AttributeValue] | None = None,  # noqa: A002
+        attributes: Mapping[str, AttributeValue] | None = None,
     ) -> Participant:
         """Adds one participant and returns it; a duplicate id raises ``ModelError``."""
         return self.add_participants([Participant(id, name, attributes or {})])[0]
@@ -904,7 +995,7 @@ class Model:
             added.append(p)
         return added
 
-    def add_session(self, id: str | None = None, **options: Any) -> Session:  # noqa: A002
+    def add_session(self, id: str | None = None, **options: Any) -> Session:
         """Adds a session (see :class:`Session` for the options) and returns it."""
         session = Session(id or f"session-{len(self._sessions) + 1}", **options)
         if any(s.id == session.id for s in self._sessions):
@@ -951,7 +1042,7 @@ class Model:
         self._stations.append(station)
         return station
 
-    def add_instructor(self, id: str, name: str = "", **options: Any) -> Instructor:  # noqa: A002
+    def add_instructor(self, id: str, name: str = "", **options: Any) -> Instructor:
         """Adds an instructor (see :class:`~teamkit.Instructor`) and returns them."""
         instructor = Instructor(id, name, **options)
         if any(i.id == instructor.id for i in self._instructors):
@@ -976,4 +1067,5 @@ class Model:
             roles=self._roles,
             stations=self._stations,
             instructors=self._instructors,
+            timezone=self.timezone,
         )

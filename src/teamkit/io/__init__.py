@@ -1,19 +1,23 @@
-"""Reading and writing teamkit's files: rosters (CSV), event files (TOML), plan files (JSON)
-and team lists (CSV), with safe (atomic) writing of outputs."""
+"""Reading and writing teamkit's files: rosters (CSV), event files (TOML), plan and problem
+files (JSON) and team lists (CSV), with safe (atomic) writing of outputs."""
 
 from teamkit.io.event import Event, RosterSpec, SolverOptions, load_event
 from teamkit.io.plan_json import (
     PLAN_FORMAT,
     PLAN_VERSION,
+    PROBLEM_FORMAT,
+    PROBLEM_VERSION,
     PlanDocument,
     atomic_write_text,
     plan_from_dict,
     plan_to_dict,
     problem_digest,
+    problem_document,
     problem_from_dict,
     problem_to_dict,
     read_plan,
     read_plan_document,
+    read_problem,
     result_to_dict,
     write_files,
     write_plan,
@@ -24,6 +28,8 @@ __all__ = [
     "COLUMN_TYPES",
     "PLAN_FORMAT",
     "PLAN_VERSION",
+    "PROBLEM_FORMAT",
+    "PROBLEM_VERSION",
     "Event",
     "PlanDocument",
     "RosterSpec",
@@ -34,10 +40,12 @@ __all__ = [
     "plan_from_dict",
     "plan_to_dict",
     "problem_digest",
+    "problem_document",
     "problem_from_dict",
     "problem_to_dict",
     "read_plan",
     "read_plan_document",
+    "read_problem",
     "read_roster",
     "read_roster_text",
     "result_to_dict",

@@ -14,6 +14,7 @@ event file).
 from __future__ import annotations
 
 import collections.abc
+import datetime as dt
 import math
 import os
 import re
@@ -32,7 +33,7 @@ from teamkit.constraints import CONSTRAINT_KINDS, Constraint, Diversity
 from teamkit.exceptions import EventFileError, ModelError
 from teamkit.io._files import read_input_bytes
 from teamkit.io.roster import ColumnType, read_csv_rows, read_roster
-from teamkit.model import Participant, ProblemData, Session
+from teamkit.model import Participant, ProblemData, Session, check_session_times
 
 
 def _positive(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
@@ -104,6 +105,7 @@ class Event:
 #: The top-level keys and tables of an event file.
 TOP_LEVEL_KEYS: tuple[str, ...] = (
     "name",
+    "timezone",
     "roster",
     "solver",
     "repair",
@@ -187,6 +189,16 @@ def _coerce(value: Any, hint: Any) -> Any:
         if isinstance(value, str):
             return value
         raise _Mismatch
+    if hint is dt.datetime:
+        # a TOML date-time (1979-05-27T07:32:00, with or without an offset), or the same as text
+        if isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value)
+            except ValueError:
+                raise _Mismatch from None
+        raise _Mismatch
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             if isinstance(value, str) and args[0] is str:
@@ -223,6 +235,7 @@ def _describe(hint: Any, plural: bool = False) -> str:
         int: ("a whole number", "whole numbers"),
         float: ("a number", "numbers"),
         str: ("a string", "strings"),
+        dt.datetime: ("a date and time such as 2025-05-15T19:00:00", "dates and times"),
     }
     if hint in simple:
         return simple[hint][1 if plural else 0]
@@ -362,7 +375,10 @@ class _Loader:
         instructors = self.instructors(doc, base)
         base = base.replace(instructors=instructors)
         constraints = self.constraints(doc, base)
-        problem = self.check("", base.replace, constraints=[c for _, c in constraints], name=name)
+        timezone = doc.get("timezone")
+        if timezone is not None and not isinstance(timezone, str):
+            raise self.fail("", f"timezone must be a string, got {timezone!r} ({_toml_type(timezone)})")
+        problem = self.check("", base.replace, constraints=[c for _, c in constraints], name=name, timezone=timezone)
         repair = self.repair(doc, problem)
         return Event(problem=problem, solver=solver, path=self.path, name=name, repair=repair)
 
@@ -426,6 +442,7 @@ class _Loader:
             sessions.append(session)
         if not sessions:
             raise self.fail("", "no [[sessions]]: add at least one session")
+        self.check("[[sessions]]", check_session_times, sessions)
         return tuple(sessions)
 
     def availability(

@@ -17,6 +17,7 @@ plan without roles or stations is written exactly as before), so the version sta
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import enum
 import hashlib
 import json
@@ -51,9 +52,23 @@ PLAN_FORMAT = "teamkit-plan"
 #: The ``version`` of the plan files this teamkit writes and reads.
 PLAN_VERSION = 1
 
+#: The ``format`` of a problem file (the whole problem as JSON).
+PROBLEM_FORMAT = "teamkit-problem"
+#: The ``version`` of the problem files this teamkit writes and reads.
+PROBLEM_VERSION = 1
+
 #: The keys of a problem as plain data (:func:`problem_to_dict`), in order; ``roles``,
 #: ``stations`` and ``instructors`` may be absent (empty) when read.
-PROBLEM_KEYS: tuple[str, ...] = ("name", "participants", "sessions", "roles", "stations", "instructors", "constraints")
+PROBLEM_KEYS: tuple[str, ...] = (
+    "name",
+    "timezone",
+    "participants",
+    "sessions",
+    "roles",
+    "stations",
+    "instructors",
+    "constraints",
+)
 
 #: The keys of the ``result`` object of a plan file, in :class:`~teamkit.result.Result` order.
 RESULT_KEYS: tuple[str, ...] = (
@@ -89,6 +104,15 @@ def _is_int(value: Any) -> bool:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _structure_datetime(value: Any, _: Any) -> dt.datetime:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a date and time as text (e.g. '2025-05-15T19:00:00'), got {value!r}")
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date and time: {value!r} (expected e.g. '2025-05-15T19:00:00')") from None
 
 
 def _structure_attribute_value(value: Any, _: Any) -> AttributeValue:
@@ -170,6 +194,8 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook_func(lambda t: t == _VALUE_SETS, _structure_value_sets)
     conv.register_structure_hook_factory(_is_list_type, _list_hook(conv))
     conv.register_structure_hook_func(lambda t: t == _ATTRIBUTE_TABLE, _structure_attribute_table)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_unstructure_hook(dt.datetime, lambda d: d.isoformat())
     conv.register_unstructure_hook(np.ndarray, lambda a: a.tolist())
     conv.register_unstructure_hook(np.generic, lambda v: v.item())
     conv.register_unstructure_hook(MappingProxyType, lambda m: {k: conv.unstructure(v) for k, v in m.items()})
@@ -180,6 +206,10 @@ def _make_converter() -> cattrs.Converter:
     quiet = override(omit_if_default=True)
     conv.register_unstructure_hook(Team, make_dict_unstructure_fn(Team, conv, roles=quiet, stations=quiet))
     conv.register_unstructure_hook(SessionPlan, make_dict_unstructure_fn(SessionPlan, conv, staff=quiet))
+    # Likewise a session's times: a problem without them is written as before.
+    conv.register_unstructure_hook(
+        Session, make_dict_unstructure_fn(Session, conv, start=quiet, slot_minutes=quiet, break_minutes=quiet)
+    )
 
     configure_tagged_union(_ConstraintUnion, conv, tag_name="kind", tag_generator=lambda cls: cls.kind)
 
@@ -230,12 +260,14 @@ def _structure(value: Any, type_: Any, path: str) -> Any:
 
 def problem_to_dict(problem: ProblemData) -> dict[str, Any]:
     """A problem as plain data (JSON-ready): the :data:`PROBLEM_KEYS` ``name``,
-    ``participants``, ``sessions``, ``roles``, ``stations``, ``instructors`` and
-    ``constraints`` (each with its ``kind``; a diversity matrix as nested lists, its rows in
-    participant order)."""
+    ``timezone`` (only when set), ``participants``, ``sessions`` (a ``start`` as ISO 8601
+    text), ``roles``, ``stations``, ``instructors`` and ``constraints`` (each with its
+    ``kind``; a diversity matrix as nested lists, its rows in participant order)."""
+    zone = {"timezone": problem.timezone} if problem.timezone is not None else {}
     return jsonable(  # type: ignore[no-any-return]
         {
             "name": problem.name,
+            **zone,
             "participants": _converter.unstructure(problem.participants, tuple[Participant, ...]),
             "sessions": _converter.unstructure(problem.sessions, tuple[Session, ...]),
             "roles": _converter.unstructure(problem.roles, tuple[Role, ...]),
@@ -265,6 +297,9 @@ def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
     name = data.get("name", "")
     if not isinstance(name, str):
         raise PlanFileError(f"expected str, got {name!r} @ problem.name")
+    timezone = data.get("timezone")
+    if timezone is not None and not isinstance(timezone, str):
+        raise PlanFileError(f"expected str, got {timezone!r} @ problem.timezone")
     participants = _structure(data["participants"], tuple[Participant, ...], "problem.participants")
     sessions = _structure(data["sessions"], tuple[Session, ...], "problem.sessions")
     roles = _structure(data.get("roles", []), tuple[Role, ...], "problem.roles")
@@ -272,7 +307,14 @@ def problem_from_dict(data: Mapping[str, Any]) -> ProblemData:
     instructors = _structure(data.get("instructors", []), tuple[Instructor, ...], "problem.instructors")
     constraints = _structure(data.get("constraints", []), tuple[Constraint, ...], "problem.constraints")
     return ProblemData(
-        participants, sessions, constraints, name=name, roles=roles, stations=stations, instructors=instructors
+        participants,
+        sessions,
+        constraints,
+        name=name,
+        roles=roles,
+        stations=stations,
+        instructors=instructors,
+        timezone=timezone,
     )
 
 
@@ -414,6 +456,58 @@ def write_plan(
     atomic_write_text(path, dumps(plan_document(plan, problem=problem, result=result)))
 
 
+def problem_document(problem: ProblemData) -> dict[str, Any]:
+    """The content of a problem file: ``{"format": "teamkit-problem", "version": 1,
+    "problem": {...}}`` with the whole problem (:func:`problem_to_dict`)."""
+    return {"format": PROBLEM_FORMAT, "version": PROBLEM_VERSION, "problem": problem_to_dict(problem)}
+
+
+def read_problem(path: str | os.PathLike[str]) -> ProblemData:
+    """Reads a problem file written from :func:`problem_document` (``problem.json``); the
+    problem is validated as when built in code.
+
+    Raises :class:`~teamkit.exceptions.PlanFileError` naming the file (and the line and
+    column of a JSON syntax error, or the key at fault), or
+    :class:`~teamkit.exceptions.ModelError` when the data is well-formed but not a valid
+    problem.
+    """
+    source = os.fspath(path)
+    doc = _read_json_object(path, "problem file", "the problem")
+    if doc.get("format") != PROBLEM_FORMAT:
+        found = f"format is {doc['format']!r}" if "format" in doc else "no 'format' key"
+        raise PlanFileError(f"{source}: not a teamkit problem file ({found}, expected {PROBLEM_FORMAT!r})")
+    if doc.get("version") != PROBLEM_VERSION:
+        raise PlanFileError(
+            f"{source}: unsupported problem file version {doc.get('version')!r} "
+            f"(this teamkit reads version {PROBLEM_VERSION})"
+        )
+    extra = sorted(set(doc) - {"format", "version", "problem"})
+    if extra:
+        raise PlanFileError(f"{source}: unknown top-level keys {extra}")
+    if "problem" not in doc:
+        raise PlanFileError(f"{source}: missing key 'problem'")
+    try:
+        return problem_from_dict(doc["problem"])
+    except TeamkitError as e:
+        raise type(e)(f"{source}: {e}") from None
+
+
+def _read_json_object(path: str | os.PathLike[str], noun: str, what: str) -> dict[str, Any]:
+    source = os.fspath(path)
+    data = read_input_bytes(path, PlanFileError, noun, what)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise PlanFileError(f"{source}: not UTF-8 text (at byte offset {e.start})") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PlanFileError(f"{source}: line {e.lineno}, column {e.colno}: not valid JSON: {e.msg}") from None
+    if not isinstance(doc, dict):
+        raise PlanFileError(f"{source}: not a teamkit {noun} (expected a JSON object, got {type(doc).__name__})")
+    return doc
+
+
 @attrs.frozen
 class PlanDocument:
     """A plan file as read: the plan, and the optional ``result`` and ``problem`` objects as
@@ -428,17 +522,7 @@ def read_plan_document(path: str | os.PathLike[str]) -> PlanDocument:
     """Reads a whole plan file. Raises :class:`~teamkit.exceptions.PlanFileError` naming the
     file (and the line and column of a JSON syntax error, or the key at fault)."""
     source = os.fspath(path)
-    data = read_input_bytes(path, PlanFileError, "plan file", "the plan")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise PlanFileError(f"{source}: not UTF-8 text (at byte offset {e.start})") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PlanFileError(f"{source}: line {e.lineno}, column {e.colno}: not valid JSON: {e.msg}") from None
-    if not isinstance(doc, dict):
-        raise PlanFileError(f"{source}: not a teamkit plan file (expected a JSON object, got {type(doc).__name__})")
+    doc = _read_json_object(path, "plan file", "the plan")
     if doc.get("format") != PLAN_FORMAT:
         found = f"format is {doc['format']!r}" if "format" in doc else "no 'format' key"
         raise PlanFileError(f"{source}: not a teamkit plan file ({found}, expected {PLAN_FORMAT!r})")
@@ -501,14 +585,32 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str 
         raise
 
 
+def _some_paths(paths: Sequence[Path], shown: int = 5) -> str:
+    """The first ``shown`` paths, then how many more (an export writes hundreds)."""
+    names = ", ".join(map(str, paths[:shown]))
+    return names if len(paths) <= shown else f"{names} and {len(paths) - shown} more"
+
+
 def existing_outputs(directory: str | os.PathLike[str], names: Sequence[str]) -> list[Path]:
     """The files among ``directory/name`` that exist already."""
     folder = Path(directory)
     return [folder / name for name in names if os.path.lexists(folder / name)]
 
 
-def write_files(directory: str | os.PathLike[str], files: Mapping[str, str], *, force: bool = False) -> list[Path]:
-    """Writes several text files (``{file name: text}``) into ``directory``, all or nothing.
+def _relative_file(name: str) -> Path:
+    """``name`` as a path inside an output folder: plain parts joined by ``/``, no ``..``."""
+    parts = name.split("/")
+    if not name or any(not part or part in (".", "..") or Path(part).name != part or "\\" in part for part in parts):
+        raise ValueError(f"not a plain file name: {name!r}")
+    return Path(*parts)
+
+
+def write_files(
+    directory: str | os.PathLike[str], files: Mapping[str, str | bytes], *, force: bool = False
+) -> list[Path]:
+    """Writes several files (``{file name: text or bytes}``) into ``directory``, all or
+    nothing. A name may hold sub-folders (``"calendars/all.ics"``) but no ``..``; text is
+    written as UTF-8 with its line endings as given.
 
     The files are written into a temporary folder beside ``directory`` and then moved in;
     when ``directory`` does not exist, the temporary folder is renamed to it, so all files
@@ -517,42 +619,46 @@ def write_files(directory: str | os.PathLike[str], files: Mapping[str, str], *, 
     """
     target = Path(directory)
     names = list(files)
-    for name in names:
-        if not name or Path(name).name != name or name in (".", ".."):
-            raise ValueError(f"not a plain file name: {name!r}")
+    relative = [_relative_file(name) for name in names]
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(f"{target} exists and is not a folder")
     if not force:
-        clash = existing_outputs(target, names)
+        clash = existing_outputs(target, [os.fspath(r) for r in relative])
         if clash:
             raise FileExistsError(
-                f"{', '.join(map(str, clash))} already exist{'s' if len(clash) == 1 else ''}; "
+                f"{_some_paths(clash)} already exist{'s' if len(clash) == 1 else ''}; "
                 "nothing was written (use --force to overwrite)"
             )
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = _temp_name(target)
     os.mkdir(staging)
     try:
-        for name, text in files.items():
-            with open(staging / name, "x", encoding="utf-8", newline="") as f:
-                f.write(text)
+        for rel, content in zip(relative, files.values()):
+            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+            with open(staging / rel, "xb") as f:
+                f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
         if not target.exists():
             try:
                 os.rename(staging, target)
-                return [target / name for name in names]
+                return [target / rel for rel in relative]
             except OSError:
                 target.mkdir(exist_ok=True)  # created meanwhile: move the files one by one
         if not force:
-            clash = existing_outputs(target, names)
+            clash = existing_outputs(target, [os.fspath(r) for r in relative])
             if clash:
                 raise FileExistsError(
-                    f"{', '.join(map(str, clash))} appeared while writing; nothing was written (use --force to overwrite)"
+                    f"{_some_paths(clash)} appeared while writing; nothing was written (use --force to overwrite)"
                 )
-        for name in names:
-            os.replace(staging / name, target / name)
-        return [target / name for name in names]
+        for rel in relative:
+            if (target / rel).is_dir():
+                raise IsADirectoryError(f"{target / rel} is a folder; nothing more was written")
+        for rel in relative:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target / rel)
+        return [target / rel for rel in relative]
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
