@@ -109,6 +109,7 @@ class Role:
     sessions: tuple[str, ...] | None = attrs.field(default=None, kw_only=True, converter=_optional_ids)
 
     def applies_to(self, session_id: str) -> bool:
+        """Whether teams hold this role in session ``session_id``."""
         return self.sessions is None or session_id in self.sessions
 
     def allows(self, participant_id: str, attributes: Mapping[str, Any]) -> bool:
@@ -186,6 +187,7 @@ class Instructor:
             object.__setattr__(self, "name", self.id)
 
     def can_run(self, station: str, session_id: str) -> bool:
+        """Whether this instructor may run ``station`` in session ``session_id``."""
         if self.sessions is not None and session_id not in self.sessions:
             return False
         return self.stations is None or station in self.stations

@@ -525,7 +525,7 @@ def diff(event_file: Path, before_file: Path, after_file: Path, as_json: bool) -
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on stderr.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
-@click.option("--force", is_flag=True, help="Overwrite plan.json and teams.csv if they exist.")
+@click.option("--force", is_flag=True, help="Overwrite plan.json, problem.json and teams.csv if they exist.")
 def repair(
     event_file: Path,
     plan_file: Path,

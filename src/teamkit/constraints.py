@@ -85,6 +85,7 @@ class Constraint:
         return self.kind
 
     def applies_to(self, session_id: str) -> bool:
+        """Whether the rule holds in session ``session_id`` (every session when ``sessions`` is ``None``)."""
         return self.sessions is None or session_id in self.sessions
 
 
@@ -218,6 +219,10 @@ class Diversity(Constraint):
     (missing pairs are 0). Alternatively, ``attributes`` derives the distance: for a
     categorical attribute 1 when two values differ; for a numeric one the squared difference
     divided by the squared range of that attribute, so that each attribute weighs at most 1.
+
+    Example: ``Diversity(distances=D)`` with ``D`` from survey answers (Euclidean distances
+    between answer vectors): groups as different inside as possible;
+    ``Diversity(attributes=["unit", "age"])`` derives the distances from the roster.
     """
 
     kind: ClassVar[str] = "diversity"
@@ -244,6 +249,8 @@ class Together(Constraint):
     """All ``members`` are in the same team.
 
     Penalty: the number of member pairs that are in different teams.
+
+    Example: ``Together(["P03", "P04"])``: two students who share a project topic.
     """
 
     kind: ClassVar[str] = "together"
@@ -263,6 +270,8 @@ class Apart(Constraint):
     """No two of ``members`` share a team.
 
     Penalty: the number of member pairs that share a team.
+
+    Example: ``Apart(["P07", "P12"])``: two people who should not work together.
     """
 
     kind: ClassVar[str] = "apart"
@@ -283,6 +292,9 @@ class Pin(Constraint):
 
     ``session``: the session id, or ``None`` for every session the participant attends.
     Penalty: 1 for each session in which the participant is elsewhere.
+
+    Example: ``Pin("ASN0001", 1, session="d1-evening")``: the host of the opening evening
+    in team 1.
     """
 
     kind: ClassVar[str] = "pin"
@@ -303,6 +315,9 @@ class Hierarchy(Constraint):
     ``attribute`` names the column holding each participant's superior's id (empty for
     none). With ``levels=2`` the superior's superior is kept apart too, and so on.
     Penalty: the number of (participant, superior) pairs that share a team.
+
+    Example: ``Hierarchy("supervisor_id")``: a village head is never in a team with the
+    district head they report to.
     """
 
     kind: ClassVar[str] = "hierarchy"
@@ -346,6 +361,9 @@ class AvoidRepeats(Constraint):
     Penalty: ``sum_{pairs} max(0, meetings - 1) ** power``; with the default ``power=2`` a
     pair meeting three times costs 4, more than two pairs meeting twice (1 each), so the
     repeats are spread thin.
+
+    Example: ``AvoidRepeats()`` when ``MeetAtMost(1)`` cannot hold (eight rounds of tables of
+    four for 20 people): the fewest repeats, spread over as many pairs as possible.
     """
 
     kind: ClassVar[str] = "avoid_repeats"
@@ -432,6 +450,9 @@ class FairTurns(Constraint):
     With ``R`` turns of ``role`` (of every role when ``None``) over the event and ``e``
     people eligible for it, nobody should hold more than ``ceil(R / e)``. Always soft.
     Penalty: ``sum_i max(0, turns_i - ceil(R / e))``.
+
+    Example: ``FairTurns("leader")``: 72 leader turns among 60 people, so nobody leads more
+    than twice and as few as possible lead twice.
     """
 
     kind: ClassVar[str] = "fair_turns"
@@ -451,7 +472,9 @@ class FairTurns(Constraint):
 
 @attrs.frozen
 class RolePin(Constraint):
-    """``participant`` holds ``role`` in ``session``. Penalty: 1 when they do not."""
+    """``participant`` holds ``role`` in ``session``. Penalty: 1 when they do not.
+
+    Example: ``RolePin("ASN0042", "leader", "d2-morning")``: they lead their team on day 2."""
 
     kind: ClassVar[str] = "role_pin"
     stage: ClassVar[str] = "roles"
@@ -471,6 +494,9 @@ class AvoidStations(Constraint):
     Both are attribute -> allowed values, of participants and of stations:
     ``AvoidStations(who={"fitness": "limited"}, stations={"intensity": "high"})``.
     Penalty: one per matching member for each slot spent at a matching station.
+
+    Example: the one above keeps a team with a member of limited fitness away from every
+    high-intensity station.
     """
 
     kind: ClassVar[str] = "avoid_stations"
@@ -520,7 +546,10 @@ class ExerciseOnce(Constraint):
 @attrs.frozen
 class StaffPin(Constraint):
     """Instructor ``instructor`` runs ``station`` in ``session`` (in slot ``slot``, or in
-    every slot when ``None``). Penalty: one per slot in which they do not."""
+    every slot when ``None``). Penalty: one per slot in which they do not.
+
+    Example: ``StaffPin("instructor-03", "Jembatan Tali", "d2-morning")``: the rope-bridge
+    specialist runs it all morning."""
 
     kind: ClassVar[str] = "staff_pin"
     stage: ClassVar[str] = "stations"

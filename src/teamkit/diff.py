@@ -226,9 +226,11 @@ class PlanDiff:
         return self.session(session_id).moves
 
     def joined(self, session_id: str) -> tuple[str, ...]:
+        """The ids of those in no team of ``session_id`` in the first plan and in one in the second."""
         return self.session(session_id).joined
 
     def left(self, session_id: str) -> tuple[str, ...]:
+        """The ids of those in a team of ``session_id`` in the first plan and in none in the second."""
         return self.session(session_id).left
 
     def metric(self, name: str) -> MetricChange:
@@ -239,6 +241,7 @@ class PlanDiff:
         raise KeyError(f"no metric {name!r}{did_you_mean(name, [r.metric for r in self.metrics])}")
 
     def changed_metrics(self) -> tuple[MetricChange, ...]:
+        """The metric rows whose value differs between the plans."""
         return tuple(row for row in self.metrics if row.changed)
 
     def summary(self, limit: int | None = SUMMARY_LINES) -> str:

@@ -201,9 +201,10 @@ class Session:
         """The start and end of every slot, in order (one pair for a session without slots),
         or ``()`` when the session has no ``start``.
 
-        >>> s = Session("am", team_size=5, slots=2, start=dt.datetime(2025, 5, 16, 8), slot_minutes=50, break_minutes=10)
-        >>> [(a.strftime("%H:%M"), b.strftime("%H:%M")) for a, b in s.slot_times()]
-        [('08:00', '08:50'), ('09:00', '09:50')]
+        Examples:
+            >>> s = Session("am", team_size=5, slots=2, start=dt.datetime(2025, 5, 16, 8), slot_minutes=50, break_minutes=10)
+            >>> [(a.strftime("%H:%M"), b.strftime("%H:%M")) for a, b in s.slot_times()]
+            [('08:00', '08:50'), ('09:00', '09:50')]
         """
         if self.start is None or self.slot_minutes is None:
             return ()
@@ -364,6 +365,7 @@ class ProblemData:
     # -- lookups ---------------------------------------------------------------------------
     @property
     def num_participants(self) -> int:
+        """How many participants the problem has."""
         return len(self.participants)
 
     def index(self, participant_id: str) -> int:
@@ -376,9 +378,11 @@ class ProblemData:
             ) from None
 
     def has_participant(self, participant_id: str) -> bool:
+        """Whether ``participant_id`` is on the roster."""
         return participant_id in self._index
 
     def session_index(self, session_id: str) -> int:
+        """The position of session ``session_id``; raises ``ModelError`` naming an unknown id."""
         return _session_position(self.sessions, session_id)
 
     def layout(self, session: int | str) -> SessionLayout:
@@ -420,6 +424,7 @@ class ProblemData:
         return any(c.across_sessions for c in self.constraints) or any(s.keep_teams for s in self.sessions)
 
     def attribute_names(self) -> set[str]:
+        """Every attribute name any participant has."""
         names: set[str] = set()
         for p in self.participants:
             names.update(p.attributes)
@@ -963,14 +968,17 @@ class Model:
 
     @property
     def participants(self) -> tuple[Participant, ...]:
+        """The participants added so far."""
         return tuple(self._participants)
 
     @property
     def sessions(self) -> tuple[Session, ...]:
+        """The sessions added so far."""
         return tuple(self._sessions)
 
     @property
     def constraints(self) -> tuple[Constraint, ...]:
+        """The constraints added so far."""
         return tuple(self._constraints)
 
     def add_participant(

@@ -61,6 +61,7 @@ class SessionPlan:
     staff: tuple[StaffSlot, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
 
     def team(self, number: int) -> Team:
+        """The team numbered ``number`` (from 1)."""
         return self.teams[number - 1]
 
     def team_of(self, participant_id: str) -> int | None:
@@ -78,6 +79,7 @@ class Plan:
     sessions: tuple[SessionPlan, ...] = attrs.field(converter=tuple)
 
     def session(self, session_id: str) -> SessionPlan:
+        """The plan of session ``session_id``."""
         for s in self.sessions:
             if s.session == session_id:
                 return s

@@ -158,8 +158,10 @@ def export(
 
     Example::
 
+        from teamkit.export import export
+
         result = teamkit.solve(problem, time_limit=60)
-        teamkit.export(problem, result.plan, "out", ["xlsx", "html"], result=result)
+        export(problem, result.plan, "out", ["xlsx", "html"], result=result)
     """
     files = export_files(problem, plan, formats, result=result, stamp=stamp)
     return write_files(directory, files, force=force)
