@@ -6,9 +6,12 @@ import difflib
 from collections.abc import Iterable
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the known name closest to ``word``, or an empty string."""
-    choices = list(choices)
+def did_you_mean(word: object, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known name closest to ``word``, or an empty string.
+    ``word`` may be any value given where a name belongs (a number, ``None``): its text is
+    compared."""
+    word = str(word)
+    choices = [str(c) for c in choices]
     lowered = {c.lower(): c for c in choices}
     if word.lower() in lowered:
         return f" (did you mean {lowered[word.lower()]!r}?)"

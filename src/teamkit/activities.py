@@ -125,7 +125,10 @@ def _closed_slots(value: Iterable[Any] | None) -> tuple[tuple[str, int], ...]:
         if not (isinstance(item, (tuple, list)) and len(item) == 2):
             raise ModelError(f"a closed slot is a (session id, slot number) pair, got {item!r}")
         session, slot = item
-        out.append((str(session), int(slot)))
+        try:
+            out.append((str(session), int(slot)))
+        except (TypeError, ValueError):
+            raise ModelError(f"a closed slot is a (session id, slot number) pair, got {item!r}") from None
     return tuple(out)
 
 

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import attrs
 import click
 
-from teamkit.exceptions import SolverError, TeamkitError
+from teamkit.exceptions import PlanFileError, SolverError, TeamkitError
 from teamkit.io.event import Event, load_event
 from teamkit.io.plan_json import (
     dumps,
@@ -75,12 +75,21 @@ def _load(path: Path) -> Event:
         return load_event(path)
 
 
+def _check_out_folder(out: Path) -> None:
+    """Ends with exit code 2 when DIR, or a folder it would be created in, is a file."""
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                where = "" if folder == out else f": {folder}"
+                _fail(f"--out {out}{where} exists and is not a folder", EXIT_BAD_INPUT)
+            return
+
+
 def _refuse_to_overwrite(out: Path, force: bool, also: tuple[str, ...] = ()) -> None:
     """Ends with exit code 3 before any work when DIR/plan.json, DIR/problem.json,
-    DIR/teams.csv or the outputs ``also`` exist (unless ``force``), and with 2 when DIR is
-    a file."""
-    if out.exists() and not out.is_dir():
-        _fail(f"--out {out} exists and is not a folder", EXIT_BAD_INPUT)
+    DIR/teams.csv or the outputs ``also`` exist (unless ``force``), and with 2 when DIR (or
+    a folder it would be created in) is a file."""
+    _check_out_folder(out)
     if not force:
         clash = existing_outputs(out, [PLAN_FILE, PROBLEM_FILE, TEAMS_FILE, *also])
         if clash:
@@ -554,16 +563,19 @@ def repair(
     held = held or event.repair.held
     _refuse_to_overwrite(out, force)
     with _input_errors(), _progress(quiet or as_json, options.time_limit) as progress:
-        repaired = _engine("repair").repair(
-            event.problem,
-            document.plan,
-            held=held,
-            time_limit=options.time_limit,
-            seed=options.seed,
-            workers=options.workers,
-            stability=stability or event.repair.stability,
-            progress=progress,
-        )
+        try:
+            repaired = _engine("repair").repair(
+                event.problem,
+                document.plan,
+                held=held,
+                time_limit=options.time_limit,
+                seed=options.seed,
+                workers=options.workers,
+                stability=stability or event.repair.stability,
+                progress=progress,
+            )
+        except PlanFileError as e:  # the old plan does not fit the event: the message names its file
+            raise PlanFileError(f"{plan_file}: {e}") from None
     result = repaired.result
     feasible = bool(result.feasible)
     written = _write_plan(out, repaired.problem, result, feasible, force)
@@ -632,8 +644,7 @@ def export(
     """
     document, problem, warnings = _plan_with_problem(plan_file, event_file, "exporting")
     chosen = _export_formats(formats, problem)
-    if out.exists() and not out.is_dir():
-        _fail(f"--out {out} exists and is not a folder", EXIT_BAD_INPUT)
+    _check_out_folder(out)
     with _input_errors():  # a plan that does not fit its problem: the message names the file
         try:
             files = _engine("export").export_files(problem, document.plan, chosen)
@@ -705,8 +716,11 @@ def report(
     drawn: list[Path] = []
     if plots_dir is not None:
         try:
-            with _input_errors():
-                drawn = _engine("plots").save_plots(problem, document.plan, plots_dir, force=force)
+            with _input_errors():  # a plan that does not fit its problem: the message names the file
+                try:
+                    drawn = _engine("plots").save_plots(problem, document.plan, plots_dir, force=force)
+                except TeamkitError as e:
+                    raise type(e)(f"{plan_file}: {e}") from None
         except ImportError as e:
             _fail(str(e), EXIT_BAD_INPUT)
         except FileExistsError as e:

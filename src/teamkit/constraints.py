@@ -42,14 +42,39 @@ def _str_tuple(value: Iterable[str] | str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _not_a_number(instance: Any, attribute: attrs.Attribute, value: Any) -> ModelError:
+    return ModelError(f"{type(instance).__name__}: {attribute.name} must be a number, got {value!r}")
+
+
 def _positive(instance: Any, attribute: attrs.Attribute, value: float) -> None:
-    if not value > 0:
+    try:
+        ok = value > 0
+    except TypeError:  # text or None where a number belongs
+        raise _not_a_number(instance, attribute, value) from None
+    if not ok:
         raise ModelError(f"{type(instance).__name__}: {attribute.name} must be positive, got {value!r}")
 
 
 def _non_negative(instance: Any, attribute: attrs.Attribute, value: float) -> None:
-    if value is not None and not value >= 0:
+    try:
+        ok = value is None or value >= 0
+    except TypeError:
+        raise _not_a_number(instance, attribute, value) from None
+    if not ok:
         raise ModelError(f"{type(instance).__name__}: {attribute.name} must be zero or more, got {value!r}")
+
+
+def _whole(minimum: int) -> Any:
+    """A validator for a count or a team number: a whole number, at least ``minimum`` (a
+    fraction such as 1.5 would reach the solver as a bound it cannot use)."""
+    at_least = _positive if minimum > 0 else _non_negative
+
+    def check(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ModelError(f"{type(instance).__name__}: {attribute.name} must be a whole number, got {value!r}")
+        at_least(instance, attribute, value)
+
+    return check
 
 
 @attrs.frozen(kw_only=True)
@@ -104,7 +129,7 @@ class Spread(Constraint):
     kind: ClassVar[str] = "spread"
 
     attribute: str
-    max_per_team: int = attrs.field(default=1, validator=_positive)
+    max_per_team: int = attrs.field(default=1, validator=_whole(1))
     values: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
 
     def counts(self, value: Any) -> bool:
@@ -112,7 +137,7 @@ class Spread(Constraint):
         return self.values is None or value in self.values or str(value) in self.values
 
     def _describe(self) -> str:
-        which = "" if self.values is None else "=" + "|".join(self.values)
+        which = "" if self.values is None else "=" + "|".join(map(str, self.values))
         return f"spread({self.attribute}{which}<={self.max_per_team})"
 
 
@@ -132,7 +157,7 @@ class Balance(Constraint):
     kind: ClassVar[str] = "balance"
 
     attribute: str
-    tolerance: int = attrs.field(default=0, validator=_non_negative)
+    tolerance: int = attrs.field(default=0, validator=_whole(0))
 
     def _describe(self) -> str:
         extra = f"±{self.tolerance}" if self.tolerance else ""
@@ -153,11 +178,11 @@ class NoIsolation(Constraint):
     kind: ClassVar[str] = "no_isolation"
 
     attribute: str
-    min_count: int = attrs.field(default=2, validator=_positive)
+    min_count: int = attrs.field(default=2, validator=_whole(1))
     values: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_str_tuple)
 
     def _describe(self) -> str:
-        which = "" if self.values is None else "=" + "|".join(self.values)
+        which = "" if self.values is None else "=" + "|".join(map(str, self.values))
         return f"no_isolation({self.attribute}{which}>={self.min_count})"
 
 
@@ -240,7 +265,7 @@ class Diversity(Constraint):
 
     def _describe(self) -> str:
         if self.attributes is not None:
-            return f"diversity({','.join(self.attributes)})"
+            return f"diversity({','.join(map(str, self.attributes))})"
         return "diversity(distances)"
 
 
@@ -262,7 +287,7 @@ class Together(Constraint):
             raise ModelError(f"together needs at least two members, got {list(self.members)}")
 
     def _describe(self) -> str:
-        return f"together({','.join(self.members)})"
+        return f"together({','.join(map(str, self.members))})"
 
 
 @attrs.frozen
@@ -283,7 +308,7 @@ class Apart(Constraint):
             raise ModelError(f"apart needs at least two members, got {list(self.members)}")
 
     def _describe(self) -> str:
-        return f"apart({','.join(self.members)})"
+        return f"apart({','.join(map(str, self.members))})"
 
 
 @attrs.frozen
@@ -300,7 +325,7 @@ class Pin(Constraint):
     kind: ClassVar[str] = "pin"
 
     participant: str
-    team: int = attrs.field(validator=_positive)
+    team: int = attrs.field(validator=_whole(1))
     session: str | None = None
 
     def _describe(self) -> str:
@@ -323,7 +348,7 @@ class Hierarchy(Constraint):
     kind: ClassVar[str] = "hierarchy"
 
     attribute: str = "supervisor_id"
-    levels: int = attrs.field(default=1, validator=_positive)
+    levels: int = attrs.field(default=1, validator=_whole(1))
 
     def _describe(self) -> str:
         return f"hierarchy({self.attribute})" if self.levels == 1 else f"hierarchy({self.attribute},{self.levels})"
@@ -347,7 +372,7 @@ class MeetAtMost(Constraint):
     kind: ClassVar[str] = "meet_at_most"
     across_sessions: ClassVar[bool] = True
 
-    times: int = attrs.field(default=1, validator=_positive)
+    times: int = attrs.field(default=1, validator=_whole(1))
 
     def _describe(self) -> str:
         return f"meet_at_most({self.times})"
@@ -440,7 +465,7 @@ class RoleShare(Constraint):
         return turns * group // max(1, participants)
 
     def _describe(self) -> str:
-        return f"role_share({self.role}:{self.attribute}={'|'.join(self.values)})"
+        return f"role_share({self.role}:{self.attribute}={'|'.join(map(str, self.values))})"
 
 
 @attrs.frozen
@@ -587,7 +612,7 @@ class StationPin(Constraint):
     kind: ClassVar[str] = "station_pin"
     stage: ClassVar[str] = "stations"
 
-    team: int = attrs.field(validator=_positive)
+    team: int = attrs.field(validator=_whole(1))
     station: str
     session: str
     slot: int | None = None

@@ -53,7 +53,21 @@ def is_missing(value: AttributeValue) -> bool:
 
 
 def _frozen_mapping(value: Mapping[str, AttributeValue] | None) -> Mapping[str, AttributeValue]:
+    if value is not None and not isinstance(value, Mapping):
+        raise ModelError(f"attributes must be a mapping of attribute name to value, got {value!r}")
     return FrozenMap(dict(value or {}))
+
+
+def _whole_numbers(field: str, value: Any, depth: int = 1) -> Any:
+    """``value`` (slot numbers, or with ``depth=2`` pairs of sizes) as whole numbers; a
+    ``ModelError`` naming ``field`` when they are not."""
+    try:
+        if depth == 1:
+            return tuple(int(x) for x in value)
+        return tuple((int(a), int(b)) for a, b in value)
+    except (TypeError, ValueError):
+        what = "slot numbers" if depth == 1 else "(low, high) pairs of whole numbers"
+        raise ModelError(f"{field} must be {what}, got {value!r}") from None
 
 
 @attrs.frozen(eq=True, hash=False)
@@ -73,6 +87,12 @@ class Participant:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
             raise ModelError(f"a participant id must be a non-empty string, got {self.id!r}")
+        for attribute, value in self.attributes.items():
+            if not (value is None or isinstance(value, (str, int, float, bool, np.generic))):
+                raise ModelError(
+                    f"participant {self.id!r}: attribute {attribute!r} must be text, a number, a boolean or "
+                    f"None, got {value!r}"
+                )
         if not self.name:
             object.__setattr__(self, "name", self.id)
 
@@ -127,14 +147,14 @@ class Session:
     min_size: int | None = None
     max_size: int | None = None
     team_sizes: tuple[tuple[int, int], ...] | None = attrs.field(
-        default=None, converter=lambda v: None if v is None else tuple((int(a), int(b)) for a, b in v)
+        default=None, converter=lambda v: None if v is None else _whole_numbers("team_sizes", v, depth=2)
     )
     remainder: Remainder = "larger"
     absent: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     day: str | None = None
     keep_teams: bool = False
     slots: int = 0
-    plenary: tuple[int, ...] = attrs.field(default=(), converter=lambda v: tuple(int(x) for x in v))
+    plenary: tuple[int, ...] = attrs.field(default=(), converter=lambda v: _whole_numbers("plenary", v))
     start: dt.datetime | None = None
     slot_minutes: int | None = None
     break_minutes: int = 0
@@ -646,9 +666,10 @@ class ProblemData:
     def _check_constraint(self, c: Constraint) -> Constraint:
         if not isinstance(c, Constraint):
             raise ModelError(f"not a constraint: {c!r}")
+        known = [s.id for s in self.sessions]
         for sid in c.sessions or ():
-            if sid not in {s.id for s in self.sessions}:
-                raise ModelError(f"constraint {c.name}: unknown session {sid!r}")
+            if sid not in known:
+                raise ModelError(f"constraint {c.name}: unknown session {sid!r}{did_you_mean(sid, known)}")
         if isinstance(c, (Spread, Balance, NoIsolation, NumericBalance, Hierarchy, Reach)):
             self._check_attribute(c, c.attribute)
         if isinstance(c, NumericBalance):

@@ -127,6 +127,10 @@ class Plan:
                             f"session {session.session!r}, team {team.number}: unknown participant {pid!r}"
                         )
                     i = problem.index(pid)
+                    if out[k, i] == t:
+                        raise PlanFileError(
+                            f"session {session.session!r}: {pid!r} is listed twice in team {team.number}"
+                        )
                     if out[k, i] >= 0:
                         raise PlanFileError(
                             f"session {session.session!r}: {pid!r} is in team {out[k, i] + 1} and team {team.number}"

@@ -39,6 +39,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from cattrs.strategies import configure_tagged_union
 
 from teamkit._frozen import FrozenMap
+from teamkit._text import did_you_mean
 from teamkit.activities import Instructor, Role, Station
 from teamkit.constraints import CONSTRAINT_KINDS, Constraint
 from teamkit.exceptions import PlanFileError, TeamkitError
@@ -219,7 +220,11 @@ def _make_converter() -> cattrs.Converter:
         if "kind" not in value:
             raise ValueError("a constraint needs a 'kind'")
         if value["kind"] not in CONSTRAINT_KINDS:
-            raise ValueError(f"unknown constraint kind {value['kind']!r}; the kinds are: {', '.join(CONSTRAINT_KINDS)}")
+            kind = value["kind"]
+            raise ValueError(
+                f"unknown constraint kind {kind!r}{did_you_mean(kind, CONSTRAINT_KINDS)}; "
+                f"the kinds are: {', '.join(CONSTRAINT_KINDS)}"
+            )
         return conv.structure(value, _ConstraintUnion)  # type: ignore[no-any-return]
 
     # Exact-type hooks: a subclass (Spread) must keep its own generated hook.
@@ -620,8 +625,11 @@ def write_files(
     target = Path(directory)
     names = list(files)
     relative = [_relative_file(name) for name in names]
-    if target.exists() and not target.is_dir():
-        raise NotADirectoryError(f"{target} exists and is not a folder")
+    for folder in (target, *target.parents):  # the folder, or one it would be made in, is a file
+        if folder.exists():
+            if not folder.is_dir():
+                raise NotADirectoryError(f"{folder} exists and is not a folder")
+            break
     if not force:
         clash = existing_outputs(target, [os.fspath(r) for r in relative])
         if clash:
