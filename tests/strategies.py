@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hypothesis import reject
 from hypothesis import strategies as st
 
 import teamkit as tk
@@ -86,3 +87,41 @@ def _teams_of(session: tk.Session, n: int) -> int:
     many; with absences the layout is recomputed by the model)."""
     present = n - len(session.absent)
     return len(session.layout(present))
+
+
+@st.composite
+def tiny_problems(draw) -> tk.ProblemData:
+    """Problems small enough to enumerate every plan (at most 7 people in at most 3 teams of
+    one session, or 6 people over two sessions): every kind of one-session rule, each hard or
+    soft at random, and across sessions MeetAtMost or AvoidRepeats."""
+    two = draw(st.booleans())
+    n = draw(st.integers(4, 6 if two else 7))
+    m = _people(draw, n, ["a", "b", "c"], bosses=True)
+    teams = draw(st.integers(2, 3 if n >= 6 else 2))
+    m.add_session("s1", num_teams=teams)
+    if two:
+        m.add_session("s2", num_teams=teams)
+    hard = st.booleans()
+    ids = [f"p{i}" for i in range(n)]
+    pair = st.lists(st.sampled_from(ids), min_size=2, max_size=3, unique=True)
+    rules = [
+        lambda: tk.Spread("unit", max_per_team=draw(st.integers(1, 2)), hard=draw(hard)),
+        lambda: tk.Balance("g", hard=draw(hard)),
+        lambda: tk.NoIsolation("g", values=["F"], hard=draw(hard)),
+        lambda: tk.NumericBalance("age", hard=False, weight=draw(st.sampled_from([0.01, 0.1]))),
+        lambda: tk.Hierarchy("boss", hard=draw(hard)),
+        lambda: tk.Together(draw(pair), hard=draw(hard)),
+        lambda: tk.Apart(draw(pair), hard=draw(hard)),
+        lambda: tk.Pin(draw(st.sampled_from(ids)), team=draw(st.integers(1, teams)), hard=draw(hard)),
+        lambda: tk.Diversity(attributes=["unit"], weight=0.5),
+    ]
+    if two:
+        rules += [lambda: tk.MeetAtMost(1, hard=draw(hard)), lambda: tk.AvoidRepeats()]
+    for k in draw(st.lists(st.integers(0, len(rules) - 1), min_size=1, max_size=4, unique=True)):
+        m.add_constraint(rules[k]())
+    try:
+        return m.data()
+    except tk.ModelError:
+        # rules the model refuses outright (a pair both hard together and hard apart): the
+        # bad-input tests cover those
+        reject()

@@ -3,11 +3,15 @@ checker, and the engine's objective (and repeat count) equals the checker's."""
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import teamkit as tk
+from teamkit.io.plan_json import dumps, problem_digest, problem_document, problem_from_dict, problem_to_dict
 
-from .strategies import events, problems
+from .strategies import events, problems, tiny_problems
 
 
 def solve_and_verify(problem: tk.ProblemData) -> tuple[tk.Result, tk.CheckReport | None]:
@@ -42,3 +46,13 @@ def test_every_solved_event_passes_the_checker(problem):
     if report is not None and result.repeats is not None:
         assert result.repeats == report.meetings.repeated_pairs
         assert result.repeat_bound <= result.repeats
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(problems(), events(), tiny_problems()))
+def test_every_problem_round_trips_through_json_exactly(problem):
+    text = dumps(problem_document(problem))
+    again = problem_from_dict(json.loads(text)["problem"])
+    assert problem_to_dict(again) == problem_to_dict(problem)
+    assert problem_digest(again) == problem_digest(problem)
+    assert dumps(problem_document(again)) == text  # byte for byte
