@@ -478,23 +478,30 @@ def read_problem(path: str | os.PathLike[str]) -> ProblemData:
     """
     source = os.fspath(path)
     doc = _read_json_object(path, "problem file", "the problem")
-    if doc.get("format") != PROBLEM_FORMAT:
-        found = f"format is {doc['format']!r}" if "format" in doc else "no 'format' key"
-        raise PlanFileError(f"{source}: not a teamkit problem file ({found}, expected {PROBLEM_FORMAT!r})")
-    if doc.get("version") != PROBLEM_VERSION:
-        raise PlanFileError(
-            f"{source}: unsupported problem file version {doc.get('version')!r} "
-            f"(this teamkit reads version {PROBLEM_VERSION})"
-        )
-    extra = sorted(set(doc) - {"format", "version", "problem"})
-    if extra:
-        raise PlanFileError(f"{source}: unknown top-level keys {extra}")
-    if "problem" not in doc:
-        raise PlanFileError(f"{source}: missing key 'problem'")
+    _check_document(doc, source, "problem", PROBLEM_FORMAT, PROBLEM_VERSION, ("problem",))
     try:
         return problem_from_dict(doc["problem"])
     except TeamkitError as e:
         raise type(e)(f"{source}: {e}") from None
+
+
+def _check_document(
+    doc: Mapping[str, Any], source: str, kind: str, format_: str, version: int, keys: Sequence[str]
+) -> None:
+    """The ``format`` and ``version`` of a plan or problem file, its top-level ``keys`` (the
+    first one required), each refused with the file named."""
+    if doc.get("format") != format_:
+        found = f"format is {doc['format']!r}" if "format" in doc else "no 'format' key"
+        raise PlanFileError(f"{source}: not a teamkit {kind} file ({found}, expected {format_!r})")
+    if doc.get("version") != version:
+        raise PlanFileError(
+            f"{source}: unsupported {kind} file version {doc.get('version')!r} (this teamkit reads version {version})"
+        )
+    extra = sorted(set(doc) - {"format", "version", *keys})
+    if extra:
+        raise PlanFileError(f"{source}: unknown top-level keys {extra}")
+    if keys[0] not in doc:
+        raise PlanFileError(f"{source}: missing key {keys[0]!r}")
 
 
 def _read_json_object(path: str | os.PathLike[str], noun: str, what: str) -> dict[str, Any]:
@@ -528,18 +535,7 @@ def read_plan_document(path: str | os.PathLike[str]) -> PlanDocument:
     file (and the line and column of a JSON syntax error, or the key at fault)."""
     source = os.fspath(path)
     doc = _read_json_object(path, "plan file", "the plan")
-    if doc.get("format") != PLAN_FORMAT:
-        found = f"format is {doc['format']!r}" if "format" in doc else "no 'format' key"
-        raise PlanFileError(f"{source}: not a teamkit plan file ({found}, expected {PLAN_FORMAT!r})")
-    if doc.get("version") != PLAN_VERSION:
-        raise PlanFileError(
-            f"{source}: unsupported plan file version {doc.get('version')!r} (this teamkit reads version {PLAN_VERSION})"
-        )
-    extra = sorted(set(doc) - {"format", "version", "plan", "result", "problem"})
-    if extra:
-        raise PlanFileError(f"{source}: unknown top-level keys {extra}")
-    if "plan" not in doc:
-        raise PlanFileError(f"{source}: missing key 'plan'")
+    _check_document(doc, source, "plan", PLAN_FORMAT, PLAN_VERSION, ("plan", "result", "problem"))
     try:
         plan = plan_from_dict(doc["plan"])
     except PlanFileError as e:
