@@ -50,6 +50,11 @@ A session that keeps the previous session's teams (``keep_teams``), Reach, other
 kinds, and soft Spread/Balance/Hierarchy are not modelled: :func:`solve_plain` then returns
 status ``"unsupported"`` without solving.
 
+Maximally diverse grouping has its own textbook model, :func:`solve_mdgp`, built from a
+distance matrix and the size range of every group (an MDGPLIB file) rather than from a
+teamkit problem: ``x[i, g]`` per element and group, a pair Boolean ``w[i, j, g]`` implying
+both, and the sum of the distances of the pairs maximised.
+
 Memory: the model needs ``n x T`` Booleans per session (about ``n^2 / 10`` for teams of 10)
 and a hierarchy clause per pair and team; with meetings, ``n (n - 1) / 2`` ``same`` Booleans
 and ``n (n - 1) / 2 x T`` clauses per counted session, which grows as ``n^3``.
@@ -360,3 +365,80 @@ def solve_plain(
             assignment[k, list(present)] = np.argmax(solution[index], axis=1)
         plan = Plan.from_assignment(problem, assignment)
     return plan, status, time.perf_counter() - started
+
+
+# -- maximally diverse grouping ----------------------------------------------------------------
+def mdgp_units(n: int, groups: int) -> int:
+    """The size of the plain MDGP model: ``n x groups`` Booleans ``x[i, g]`` plus one
+    Boolean ``w[i, j, g]`` per pair and group (each with two implications)."""
+    return n * groups + n * (n - 1) // 2 * groups
+
+
+def _integer_scale(values: np.ndarray) -> int:
+    """The smallest power of ten (up to 10^6) that makes every value a whole number, or 10^6."""
+    for digits in range(7):
+        scaled = values * 10**digits
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
+            return 10**digits
+    return 10**6
+
+
+def solve_mdgp(
+    D: np.ndarray, bounds: list[tuple[int, int]], time_limit: float, seed: int = 0, workers: int = 1
+) -> tuple[list[int] | None, str, float]:
+    """The textbook pairwise CP-SAT model of maximally diverse grouping, built from the
+    distance matrix and the size range of every group alone (no teamkit):
+    ``(group of each element or None, status name, wall seconds)``.
+
+    - ``x[i, g]``: element ``i`` is in group ``g``; every element in exactly one group;
+      ``low_g <= sum_i x[i, g] <= high_g``;
+    - ``w[i, j, g]`` for every pair ``i < j`` with ``d(i, j) != 0`` and every group, with
+      ``w -> x[i, g]`` and ``w -> x[j, g]`` (and ``x[i, g] and x[j, g] -> w`` when
+      ``d(i, j) < 0``, so that a negative distance cannot be dodged);
+    - maximise ``sum d(i, j) w[i, j, g]``, distances scaled to whole numbers (the smallest
+      power of ten that makes them whole, up to 10^6).
+
+    No symmetry breaking and no hints. ``time_limit`` as in :func:`solve_plain` (building
+    counts; CP-SAT gets at least :data:`MIN_SOLVE_SHARE` of it). Above
+    :data:`MAX_BOOLEANS` units (:func:`mdgp_units`) nothing is built: ``"too large"``.
+    """
+    n, m = len(D), len(bounds)
+    if mdgp_units(n, m) > MAX_BOOLEANS:
+        return None, "too large", 0.0
+    started = time.perf_counter()
+    upper = D[np.triu_indices(n, 1)]
+    scale = _integer_scale(upper)
+    model = cp_model.CpModel()
+    x = [[model.new_bool_var("") for _ in range(m)] for _ in range(n)]
+    for row in x:
+        model.add_exactly_one(row)
+    for g, (low, high) in enumerate(bounds):
+        model.add_linear_constraint(cp_model.LinearExpr.sum([x[i][g] for i in range(n)]), low, high)
+    terms: list = []
+    coefficients: list[int] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            d = round(float(D[i, j]) * scale)
+            if d == 0:
+                continue
+            for g in range(m):
+                w = model.new_bool_var("")
+                model.add_implication(w, x[i][g])
+                model.add_implication(w, x[j][g])
+                if d < 0:
+                    model.add_bool_or([w, ~x[i][g], ~x[j][g]])
+                terms.append(w)
+                coefficients.append(d)
+    model.maximize(cp_model.LinearExpr.weighted_sum(terms, coefficients))
+    built = time.perf_counter() - started
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit - built, MIN_SOLVE_SHARE * time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    code = solver.solve(model)
+    status = _STATUS.get(code, solver.status_name(code).lower())
+    groups = None
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        groups = [next(g for g in range(m) if solver.boolean_value(x[i][g])) for i in range(n)]
+    return groups, status, time.perf_counter() - started

@@ -19,7 +19,8 @@ def _people(draw, n: int, units: list[str], bosses: bool) -> tk.Model:
             "age": draw(st.integers(20, 60)),
         }
         if bosses:
-            attributes["boss"] = "" if i == 0 else draw(st.sampled_from(["", f"p{draw(st.integers(0, i - 1))}"]))
+            # None, as a roster's empty cell reads
+            attributes["boss"] = None if i == 0 else draw(st.sampled_from([None, f"p{draw(st.integers(0, i - 1))}"]))
         m.add_participant(f"p{i}", attributes=attributes)
     return m
 

@@ -1,6 +1,7 @@
 """Smoke tests of the benchmarks in benchmarks/: they run, print what they promise, and
-teamkit's plan passes the checker on a small roster and on small Social Golfer instances;
-plus unit tests of the plain CP-SAT baseline's meeting model and of the lower bounds."""
+teamkit's plan passes the checker on a small roster, on small Social Golfer instances and on
+a small MDGPLIB instance; plus unit tests of the plain CP-SAT baseline's meeting model and of
+the lower bounds."""
 
 from __future__ import annotations
 
@@ -312,3 +313,76 @@ def test_repair_benchmark_kept_share_counts_places_in_the_same_team():
     # s2: a and b kept, c gone, d moved from team 2 to team 1.
     assert repair_benchmark.kept_share(before, after, ["s2"]) == 0.5
     assert repair_benchmark.kept_share(before, after, ["s1", "s2"]) == 0.75
+
+
+MDGP_REQUIRED = {"instance", "seed", "time_limit", "objective", "seconds", "verified", "solver", "status", "reference"}
+MDGP_FILE = os.path.join(ROOT, "tests", "data", "mdgplib", "Geo_n012_ss_01.txt")
+
+
+def test_mdgp_json_lines_and_saved_groups(tmp_path) -> None:
+    import mdgp as mdgp_benchmark
+
+    records, stderr = _json_records("mdgp.py", MDGP_FILE, "--time-limit", "0.5", "--json", "--save", str(tmp_path))
+    assert [r["solver"] for r in records] == ["teamkit", "plain-cpsat"]
+    for r in records:
+        assert MDGP_REQUIRED <= set(r), f"missing keys {MDGP_REQUIRED - set(r)} in {r}"
+        assert r["instance"] == "Geo_n012_ss_01" and r["n"] == 12
+        assert r["seed"] == 0 and r["time_limit"] == 0.5
+        assert r["seconds"] is not None and r["seconds"] >= 0
+        assert r["reference"] == 716.46 and r["reference_kind"] == "optimum"
+        if r["status"] in {"optimal", "feasible"}:
+            assert r["verified"] is True, (r, stderr)
+    run = records[0]
+    assert run["verified"] is True, (run, stderr)
+    assert run["objective"] == pytest.approx(716.463)  # the exact optimum, positive
+    saved = tmp_path / "Geo_n012_ss_01.teamkit.seed0.txt"
+    assert run["saved"] == str(saved)
+    groups = [int(line) for line in saved.read_text().splitlines()]
+    assert len(groups) == 12 and sorted(np.bincount(groups).tolist()) == [3, 3, 3, 3]
+    D, bounds = mdgp_benchmark.read_instance(MDGP_FILE)
+    assert bounds == [(3, 3)] * 4
+    assert mdgp_benchmark.objective(D, groups) == pytest.approx(run["objective"])
+
+
+def test_mdgp_table_and_defaults() -> None:
+    import mdgp as mdgp_benchmark
+
+    proc = subprocess.run(
+        [sys.executable, os.path.join(BENCHMARKS, "mdgp.py"), MDGP_FILE, "--seeds", "2", "--no-baseline"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[1].split()[:4] == ["instance", "n", "solver", "seed"]
+    rows = [line.split() for line in lines[3:]]
+    assert [row[3] for row in rows] == ["0", "1", "mean"]
+    assert all(row[0] == "Geo_n012_ss_01" and row[4] == "1" for row in rows)  # Lai & Hao's 1 s for n <= 12
+    assert [mdgp_benchmark.time_limit_for(n) for n in (10, 12, 120, 240, 480, 1000)] == [1, 1, 3, 20, 120, 120]
+    from teamkit.io.mdgp import read_mdgp
+
+    D, bounds = mdgp_benchmark.read_instance(MDGP_FILE)
+    D2, bounds2 = read_mdgp(MDGP_FILE)
+    assert np.array_equal(D, D2) and bounds == bounds2
+
+
+def test_mdgp_enumerated_optimum_matches_the_published_one() -> None:
+    import mdgp as mdgp_benchmark
+
+    small = os.path.join(ROOT, "tests", "data", "mdgplib", "RanReal_n010_ds_01.txt")
+    assert mdgp_benchmark.enumerate_optimum(small) == pytest.approx(1437.81, abs=0.01)
+    assert mdgp_benchmark.REFERENCES["RanReal_n010_ds_01"] == (1437.81, "optimum")
+
+
+def test_limits_benchmark_prints_estimate_peak_and_time() -> None:
+    records, stderr = _json_records("limits.py", "--small", "--time-limit", "1", "--json")
+    assert [r["n"] for r in records] == [200, 120]
+    for r in records:
+        assert r["verified"] is True, (r, stderr)
+        assert r["estimate_mib"] > 0 and r["peak_mib"] > 0
+        # The estimate covers what the solve used (the problem's own data aside).
+        assert r["covered"] is True, r
+        assert r["of_limit"] == pytest.approx(r["seconds"] / 1.0)

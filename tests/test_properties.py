@@ -4,14 +4,21 @@ checker, and the engine's objective (and repeat count) equals the checker's."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import teamkit as tk
+from teamkit.io import load_event, write_event
 from teamkit.io.plan_json import dumps, problem_digest, problem_document, problem_from_dict, problem_to_dict
 
 from .strategies import events, problems, tiny_problems
+
+#: Examples of each round trip (cheap); the long profile sets TEAMKIT_PROPERTY_EXAMPLES.
+ROUND_TRIPS = int(os.environ.get("TEAMKIT_PROPERTY_EXAMPLES", "50"))
 
 
 def solve_and_verify(problem: tk.ProblemData) -> tuple[tk.Result, tk.CheckReport | None]:
@@ -48,7 +55,7 @@ def test_every_solved_event_passes_the_checker(problem):
         assert result.repeat_bound <= result.repeats
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=ROUND_TRIPS, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(problems(), events(), tiny_problems()))
 def test_every_problem_round_trips_through_json_exactly(problem):
     text = dumps(problem_document(problem))
@@ -56,3 +63,17 @@ def test_every_problem_round_trips_through_json_exactly(problem):
     assert problem_to_dict(again) == problem_to_dict(problem)
     assert problem_digest(again) == problem_digest(problem)
     assert dumps(problem_document(again)) == text  # byte for byte
+
+
+@settings(max_examples=ROUND_TRIPS, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(problems(), events(), tiny_problems()))
+def test_every_problem_round_trips_through_an_event_file_exactly(problem):
+    with tempfile.TemporaryDirectory() as folder:
+        event_path, roster_path = write_event(problem, Path(folder) / "event")
+        again = load_event(event_path).problem
+        assert problem_to_dict(again) == problem_to_dict(problem)
+        assert problem_digest(again) == problem_digest(problem)
+        # Written again, the same files, byte for byte.
+        first = (event_path.read_bytes(), roster_path.read_bytes())
+        event_again, roster_again = write_event(again, Path(folder) / "again")
+        assert (event_again.read_bytes(), roster_again.read_bytes()) == first

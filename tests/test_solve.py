@@ -135,6 +135,20 @@ def test_same_seed_same_plan_and_other_seed_may_differ():
     assert a.plan == b.plan and a.objective == b.objective
 
 
+def test_two_workers_repeat_too():
+    """With several workers CP-SAT interleaves them in one thread in a fixed order, so a run
+    with a given worker count repeats (docs/reliability.md)."""
+    rows, _ = clustered()
+    m = people_model(rows)
+    m.add_constraint(tk.Spread("unit"))
+    m.add_constraint(tk.NumericBalance("age", hard=False))
+    problem = m.data()
+    runs = [tk.solve(problem, seed=5, time_limit=10, workers=2) for _ in range(2)]
+    assert runs[0].plan == runs[1].plan and runs[0].objective == runs[1].objective
+    assert runs[0].stopped_by != "time_limit"
+    assert tk.check(problem, runs[0].plan).feasible
+
+
 def test_infeasible_spread_is_explained_before_search():
     rows = [{"unit": "A"} for _ in range(3)] + [{"unit": "B"} for _ in range(3)]
     m = people_model(rows, team_size=3)

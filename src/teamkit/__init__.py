@@ -29,11 +29,13 @@ from teamkit.exceptions import (
     EventFileError,
     ModelError,
     PlanFileError,
+    ProblemTooLarge,
     RosterError,
     SolverError,
     TeamkitError,
     TeamkitWarning,
 )
+from teamkit.limits import MemoryEstimate, estimate_memory
 from teamkit.locks import locks
 from teamkit.model import Model, Participant, ProblemData, Session
 from teamkit.plan import Plan, SessionPlan, StaffSlot, Team
@@ -61,6 +63,7 @@ __all__ = [
     "Hierarchy",
     "Instructor",
     "MeetAtMost",
+    "MemoryEstimate",
     "MetricChange",
     "Model",
     "ModelError",
@@ -73,6 +76,7 @@ __all__ = [
     "PlanDiff",
     "PlanFileError",
     "ProblemData",
+    "ProblemTooLarge",
     "Progress",
     "Reach",
     "Repair",
@@ -109,6 +113,7 @@ __all__ = [
     "agenda",
     "check",
     "diff",
+    "estimate_memory",
     "locks",
     "repair",
     "rosters",

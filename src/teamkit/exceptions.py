@@ -35,6 +35,20 @@ class ExportError(TeamkitError, ValueError):
     """A plan cannot be exported as asked, e.g. calendars for sessions that have no times."""
 
 
+class ProblemTooLarge(TeamkitError, MemoryError):
+    """The problem would need more memory than the machine has: refused before solving.
+
+    Attributes:
+        estimate: bytes the solve was expected to need (:func:`teamkit.limits.estimate_memory`).
+        available: bytes of memory available when it was refused.
+    """
+
+    def __init__(self, message: str, *, estimate: int, available: int) -> None:
+        super().__init__(message)
+        self.estimate = estimate
+        self.available = available
+
+
 class SolverError(TeamkitError, RuntimeError):
     """The solver failed in a way that is a bug in teamkit, not in the input."""
 

@@ -35,11 +35,13 @@ from teamkit._frozen import FrozenMap
 from teamkit._text import did_you_mean
 from teamkit.checker import CheckReport, check
 from teamkit.constraints import AvoidRepeats, Constraint, MeetAtMost, Pin
+from teamkit.engine import clock
 from teamkit.engine.activities import Activities, role_cover, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import Meetings, derived_constraints
 from teamkit.engine.search import EPS, LocalSearch, solve_session
 from teamkit.exceptions import ModelError
+from teamkit.limits import check_memory
 from teamkit.locks import locks
 from teamkit.model import ProblemData
 from teamkit.plan import Plan
@@ -216,6 +218,9 @@ def repair(
 ) -> Repair:
     """Re-plans the sessions not held, keeping as much of ``plan`` as the new facts allow.
 
+    Ctrl-C (in the main thread) stops the search and returns the best repair found so far,
+    with ``result.stopped_by == "interrupted"``; a second Ctrl-C raises ``KeyboardInterrupt``.
+
     Args:
         problem: the problem as it now is: people marked absent or arriving
             (:meth:`Model.set_absent`, :meth:`Model.arrives`), stations closed, rules added
@@ -237,6 +242,39 @@ def repair(
     Returns:
         A :class:`Repair`: the plan in ``result.plan``, every move with its reason.
     """
+    with clock.interruptible():
+        outcome = _repair(
+            problem,
+            plan,
+            held=held,
+            time_limit=time_limit,
+            seed=seed,
+            workers=workers,
+            stability=stability,
+            keep_team_counts=keep_team_counts,
+            progress=progress,
+        )
+        result = outcome.result
+        if clock.stop_requested() and result.stopped_by != "proved":
+            note = f"interrupted after {result.runtime:.1f} s: the best repair found by then is returned"
+            result = attrs.evolve(result, stopped_by="interrupted", explanation=(*result.explanation, note))
+            outcome = attrs.evolve(outcome, result=result)
+    return outcome
+
+
+def _repair(
+    problem: ProblemData,
+    plan: Plan,
+    *,
+    held: Iterable[str] = (),
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 1,
+    stability: float = STABILITY,
+    keep_team_counts: bool = True,
+    progress: Callable[[Progress], None] | None = None,
+) -> Repair:
+    """:func:`repair` without the Ctrl-C handling."""
     if not isinstance(problem, ProblemData):
         raise TypeError(f"repair() takes ProblemData (from Model.data()), got {type(problem).__name__}")
     if not isinstance(plan, Plan):
@@ -245,6 +283,7 @@ def repair(
         raise ValueError(f"time_limit must be positive, got {time_limit!r}")
     if not stability > 0:
         raise ValueError(f"stability must be positive, got {stability!r}")
+    check_memory(problem, "repairing a plan of")
     started = time.monotonic()
     deadline = started + time_limit
     plan.require_sessions_of(problem)
@@ -352,7 +391,7 @@ def repair(
         forbid = acts.forbidden(k, assignment, present, tracks=False)
         for round_ in range(12 + JOINT_ROUNDS_PER_PARTNER * (JOINT_PARTNERS_MOST - JOINT_PARTNERS)):
             candidates = np.intersect1d(bad, movable)
-            if current <= EPS or not len(candidates) or time.monotonic() >= until:
+            if current <= EPS or not len(candidates) or clock.expired(until):
                 return
             team = assignment[k, present]
             first = int(rng.choice(candidates))
@@ -371,7 +410,7 @@ def repair(
                 acts.routes[k],
                 forbid,
                 sorted([first, *others]),
-                seconds=max(0.2, min(1.0 * partners, until - time.monotonic())),
+                seconds=max(0.2, min(1.0 * partners, clock.left(until))),
                 seed=seed + round_,
                 effort=1.0 * partners,
             )
@@ -472,11 +511,11 @@ def repair(
             until = now + max(0.0, deadline - reserve - now) / (len(sessions) - i) * (0.6 if pass_ == 0 else 0.8)
             hard[k] = plan_session(k, until, pass_)
         stalled = stalled + 1 if pass_ > 0 and sum(hard.values()) >= before - EPS else 0
-        if time.monotonic() > deadline - reserve or proofs:
+        if clock.expired(deadline - reserve) or proofs:
             break
         # Stalled: a re-plan gets the rest if there is time enough for one, else the passes
         # go on (each draws other random numbers).
-        if stalled >= 2 and deadline - time.monotonic() > REPLAN_SHARE * time_limit:
+        if stalled >= 2 and clock.left(deadline) > REPLAN_SHARE * time_limit:
             break
     if proofs:
         return _impossible(problem, held, [*proofs, HELD_AS_THEY_HAPPENED], started, seed, dropped, team_counts)
@@ -494,11 +533,11 @@ def repair(
     # session they were planned in) is reported, but is not the repair's to mend.
     own = [v for v in report.violations if v.session not in held]
     replanned = False
-    if own and deadline - time.monotonic() > REPLAN_SHARE * time_limit:
+    if own and clock.left(deadline) > REPLAN_SHARE * time_limit:
         locked = _locked(problem, plan, held)
         if locked is not None:
             # Most of what is left: the solve may run a little over, and the check follows.
-            left = 0.85 * (deadline - time.monotonic())
+            left = 0.85 * clock.left(deadline)
             again = solve(locked, time_limit=left, seed=seed, workers=workers, progress=progress)
             if again.status is Status.INFEASIBLE:
                 reasons = [*again.explanation, HELD_AS_THEY_HAPPENED]
@@ -537,7 +576,7 @@ def repair(
         runtime=time.monotonic() - started,
         hard_violations=report.hard_violations,
         explanation=tuple(explanation),
-        stopped_by="time_limit" if time.monotonic() >= deadline else "converged",
+        stopped_by="time_limit" if clock.expired(deadline) else "converged",
         seed=seed,
         repeats=report.meetings.repeated_pairs if counted else None,
     )
@@ -756,7 +795,7 @@ def _route(
             )
             attempts.insert(0, attrs.evolve(request, station_pins=request.station_pins + fixed + keep))
     for i, attempt in enumerate(attempts):
-        seconds = max(0.5, min(4.0, (until - time.monotonic()) / (len(attempts) - i)))
+        seconds = max(0.5, min(4.0, clock.left(until) / (len(attempts) - i)))
         found = plan_stations(attempt, hint, seconds=seconds, seed=seed, effort=4.0)
         if found is not None:
             acts.adopt(k, found)
@@ -781,7 +820,7 @@ def _assign_roles(
             if assignment[k, p] == t:
                 pins.append((p, r, k, k in held_k, min(stability, KEEP_ROLE)))
     req = attrs.evolve(req, pins=tuple(pins))
-    found = assign_roles(req, seconds=max(0.5, deadline - time.monotonic()), seed=seed)
+    found = assign_roles(req, seconds=max(0.5, clock.left(deadline)), seed=seed)
     return found
 
 

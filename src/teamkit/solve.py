@@ -37,7 +37,7 @@ import attrs
 import numpy as np
 
 from teamkit.constraints import AvoidRepeats, MeetAtMost, Pin, Together
-from teamkit.engine import constructions, golfer
+from teamkit.engine import clock, constructions, golfer
 from teamkit.engine.activities import TRACKS, Activities, role_cover, role_penalties, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import (
@@ -50,6 +50,7 @@ from teamkit.engine.meetings import (
 )
 from teamkit.engine.search import EPS, LocalSearch, better, solve_session
 from teamkit.engine.tracks import TRACK_SECONDS
+from teamkit.limits import check_memory
 from teamkit.model import ProblemData
 from teamkit.plan import Plan, StaffSlot
 from teamkit.precheck import precheck
@@ -83,6 +84,9 @@ def solve(
 ) -> Result:
     """Plans the teams of every session.
 
+    Ctrl-C (in the main thread) stops the search and returns the best plan found so far,
+    with ``stopped_by == "interrupted"``; a second Ctrl-C raises ``KeyboardInterrupt``.
+
     Args:
         problem: validated problem data (from :meth:`teamkit.Model.data`).
         time_limit: wall-clock seconds for the whole solve. The search stops earlier when it
@@ -97,12 +101,30 @@ def solve(
         A :class:`Result`; check ``result.status`` (an infeasible request is a status with an
         ``explanation``, not an exception).
     """
+    with clock.interruptible():
+        result = _solve(problem, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
+        if clock.stop_requested() and result.stopped_by != "proved":
+            note = f"interrupted after {result.runtime:.1f} s: the best plan found by then is returned"
+            result = attrs.evolve(result, stopped_by="interrupted", explanation=(*result.explanation, note))
+    return result
+
+
+def _solve(
+    problem: ProblemData,
+    *,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    workers: int = 1,
+    progress: Callable[[Progress], None] | None = None,
+) -> Result:
+    """:func:`solve` without the Ctrl-C handling."""
     if not isinstance(problem, ProblemData):
         raise TypeError(f"solve() takes ProblemData (from Model.data()), got {type(problem).__name__}")
     if time_limit <= 0:
         raise ValueError(f"time_limit must be positive, got {time_limit!r}")
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers!r}")
+    check_memory(problem)
     started = time.monotonic()
     deadline = started + time_limit
 
@@ -148,11 +170,13 @@ def solve(
                     )
                 )
 
-        ls = solve_session(cs, rng, session_deadline, on_step=lambda ls: report(ls, "local search"))
+        ls = solve_session(
+            cs, rng, session_deadline, on_step=lambda ls: report(ls, "local search"), seconds=time_limit / S
+        )
         outcome = cpsat.improve_session(
             cs, ls, deadline=session_deadline, seed=seed, workers=workers, on_solution=lambda ls: report(ls, "cp-sat")
         )
-        if time.monotonic() > session_deadline and outcome.status not in (Status.OPTIMAL, Status.INFEASIBLE):
+        if clock.expired(session_deadline) and outcome.status not in (Status.OPTIMAL, Status.INFEASIBLE):
             stopped_by = "time_limit"
         statuses.append(outcome.status)
         bounds.append(outcome.bound)
@@ -321,10 +345,10 @@ def _solve_event(
         if not formed:
             # From the time limit, not the clock: the same request gets the same tracks.
             acts.plan_day(k, assignment, seed, seconds=min(TRACK_SECONDS, 0.05 * time_limit))
-        budget = max(0.5, min(4.0, (0.1 if formed else 0.15) * (session_deadline - time.monotonic())))
+        budget = max(0.5, min(4.0, (0.1 if formed else 0.15) * clock.left(session_deadline)))
         if not formed and k in acts.tracks:
             # Within tracks the design is what keeps the day's rules: worth more time.
-            budget = max(budget, min(4.0, 0.3 * (session_deadline - time.monotonic())))
+            budget = max(budget, min(4.0, 0.3 * clock.left(session_deadline)))
         request = acts.request(k, assignment, formed)
         found = plan_stations(request, acts.hint(k), seconds=budget, seed=seed, effort=4.0 if formed else 6.0)
         if found is None and acts.routes[k] is None and request.groups:
@@ -433,7 +457,7 @@ def _solve_event(
         rounds = 0
         stale = 0
         keep(score())
-        while time.monotonic() < until and best[0] > EPS and stale < patience:
+        while not clock.expired(until) and best[0] > EPS and stale < patience:
             rounds += 1
             candidates = []
             for k in sessions if sessions is not None else range(S):
@@ -482,7 +506,7 @@ def _solve_event(
                 acts.routes[k],
                 forbid,
                 teams,
-                seconds=min(3.0, until - time.monotonic()),
+                seconds=min(3.0, clock.left(until)),
                 seed=seed + rounds,
                 effort=3.0,
             )
@@ -568,10 +592,10 @@ def _solve_event(
 
     keep(score())
     # Tabu over all sessions at once, where the meeting rules are what is left to fix.
-    if not meetings_done(best) and time.monotonic() < deadline and _tabu_applies(problem) and not people_bound:
+    if not meetings_done(best) and not clock.expired(deadline) and _tabu_applies(problem) and not people_bound:
         # Keep some time for polishing passes when the sessions have soft rules of their own.
         share = 0.6 if has_own_soft else 1.0
-        event_tabu(time.monotonic() + share * (deadline - time.monotonic()))
+        event_tabu(time.monotonic() + share * clock.left(deadline))
 
     # With station rules, an infeasible plan after pass 1 leaves more than half of the time
     # to the repairs below (members and stations of a few teams; all sessions at once).
@@ -582,7 +606,7 @@ def _solve_event(
     for pass_ in range(1, MAX_PASSES):
         if meetings_done(best) and not has_own_soft:
             break
-        if time.monotonic() > passes_until:
+        if clock.expired(passes_until):
             stopped_by = "time_limit"
             break
         for k in range(S):
@@ -607,10 +631,10 @@ def _solve_event(
     extra_pass = MAX_PASSES
     tabu_again = True
     repaired = acts is not None and acts.shapes_teams and best[0] > EPS
-    while acts is not None and acts.shapes_teams and best[0] > EPS and time.monotonic() < deadline:
+    while acts is not None and acts.shapes_teams and best[0] > EPS and not clock.expired(deadline):
         joint_repair(deadline)
         restore_best()
-        if best[0] <= EPS or time.monotonic() >= deadline:
+        if best[0] <= EPS or clock.expired(deadline):
             break
         if tabu_again and _tabu_applies(problem, stations=True):
             # Meetings broken between sessions of a day: swaps in all sessions at once, the
@@ -620,7 +644,7 @@ def _solve_event(
                 acts.team_costs(k, assignment, np.asarray(problem.layout(k).present, dtype=np.int64)) for k in range(S)
             ]
             # Again after the passes below if it helped.
-            tabu_again = event_tabu(time.monotonic() + 0.5 * (deadline - time.monotonic()), costs)
+            tabu_again = event_tabu(time.monotonic() + 0.5 * clock.left(deadline), costs)
             if best[0] <= EPS:
                 break
         # The sessions that took part in a violation when last planned get the time; the
@@ -629,7 +653,7 @@ def _solve_event(
         extra_pass += 1
     # Made feasible by the repairs with time left: polishing passes, each kept only if it
     # makes the plan better.
-    while repaired and best[0] <= EPS and not meetings_done(best) and time.monotonic() < deadline:
+    while repaired and best[0] <= EPS and not meetings_done(best) and not clock.expired(deadline):
         improved = pass_over(list(range(S)), extra_pass, 1.0)
         extra_pass += 1
         if not improved:
@@ -638,7 +662,7 @@ def _solve_event(
     hard_total, breakdown = _event_breakdown(problem, assignment, meetings, hard_across, weights, skip)
     holders: dict[tuple[int, int, int], list[int]] = {}
     if problem.roles:
-        left = started + time_limit - time.monotonic()
+        left = clock.left(started + time_limit)
         found_roles = assign_roles(role_request(problem, assignment), seconds=max(0.5, left), seed=seed)
         if found_roles is None:
             return Result(

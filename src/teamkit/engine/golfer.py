@@ -18,11 +18,10 @@ up to :data:`MAX_PEOPLE` people; larger events rely on the per-session passes al
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from teamkit.constraints import AvoidRepeats, MeetAtMost
+from teamkit.engine import clock
 from teamkit.engine.search import EPS, LocalSearch, better
 
 #: The largest event (participants) this search takes on: its meeting matrix is n^2 bytes x 2.
@@ -197,7 +196,7 @@ class EventTabu:
             return
         for it in range(max_iterations):
             self.it = it
-            if it % 8 == 0 and time.monotonic() > deadline:
+            if it % 8 == 0 and clock.expired(deadline):
                 break
             if it - last_gain > patience:
                 self._restore(best_A)

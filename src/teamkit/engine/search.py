@@ -18,7 +18,6 @@ reproducible; the wall-clock deadline only cuts a run short.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -37,6 +36,7 @@ from teamkit.constraints import (
     Spread,
     Together,
 )
+from teamkit.engine import clock, mdgp
 from teamkit.engine.compiled import CompiledSession
 from teamkit.engine.terms import (
     BalanceTerm,
@@ -404,7 +404,7 @@ class LocalSearch:
         T = self.cs.num_teams
         last_gain = 0
         for it in range(max_iterations):
-            if self.hard <= EPS or it - last_gain > patience or (it % 16 == 0 and time.monotonic() > deadline):
+            if self.hard <= EPS or it - last_gain > patience or (it % 16 == 0 and clock.expired(deadline)):
                 break
             bad = np.flatnonzero(self.team_penalties(hard=True) > EPS)
             t = int(bad[self.rng.integers(len(bad))])
@@ -504,14 +504,14 @@ class LocalSearch:
             # order never offers. Stop after a few rounds in a row gain nothing.
             idle = 0
             for round_ in range(500):
-                if idle >= 6 or time.monotonic() > deadline:
+                if idle >= 6 or clock.expired(deadline):
                     break
                 start = self.soft
                 gain = self.paired_round(sort=round_ % 2 == 0)
                 idle = idle + 1 if gain <= 1e-9 * max(1.0, abs(start)) else 0
         stale = 0
         for it in range(max_iterations):
-            if stale >= patience or (it % 16 == 0 and (time.monotonic() > deadline or self.perfect)):
+            if stale >= patience or (it % 16 == 0 and (clock.expired(deadline) or self.perfect)):
                 break
             team_pen = self.team_penalties(hard=False)
             if self.rng.random() < 0.5 and np.ptp(team_pen) > EPS:
@@ -553,8 +553,19 @@ def solve_session(
     deadline: float,
     start: np.ndarray | None = None,
     on_step: Callable[[LocalSearch], None] | None = None,
+    seconds: float | None = None,
 ) -> LocalSearch:
-    """Construction, repair and improvement for one session; returns the finished search."""
+    """Construction, repair and improvement for one session; returns the finished search.
+
+    A session whose only rule is diversity over distances (maximally diverse grouping) goes
+    to its own search, :mod:`teamkit.engine.mdgp`; ``seconds``, the session's share of the
+    time limit, sets that search's budget (from the limit, not the clock, so runs repeat).
+    """
+    if mdgp.applies(cs):
+        ls = LocalSearch(cs, mdgp.solve_session(cs, rng, deadline, seconds, start), rng)
+        if on_step:
+            on_step(ls)
+        return ls
     team = construct(cs, rng) if start is None else start
     ls = LocalSearch(cs, team, rng)
     if on_step:
@@ -572,7 +583,7 @@ def solve_session(
     # another start is the cheapest way out of it. The count is fixed, so runs repeat.
     restarts = 0 if start is not None or not ls.soft_terms or m > 200 else min(20, 2000 // max(m, 1))
     for _ in range(restarts):
-        if time.monotonic() > deadline or ls.perfect:
+        if clock.expired(deadline) or ls.perfect:
             break
         other = LocalSearch(cs, construct(cs, rng), rng)
         descend(other)

@@ -2,6 +2,7 @@
 files (JSON) and team lists (CSV), with safe (atomic) writing of outputs."""
 
 from teamkit.io.event import Event, RosterSpec, SolverOptions, load_event
+from teamkit.io.event_write import event_files, write_event
 from teamkit.io.plan_json import (
     PLAN_FORMAT,
     PLAN_VERSION,
@@ -36,6 +37,7 @@ __all__ = [
     "SolverOptions",
     "atomic_write_text",
     "csv_cell",
+    "event_files",
     "load_event",
     "plan_from_dict",
     "plan_to_dict",
@@ -50,6 +52,7 @@ __all__ = [
     "read_roster_text",
     "result_to_dict",
     "teams_csv_text",
+    "write_event",
     "write_files",
     "write_plan",
 ]

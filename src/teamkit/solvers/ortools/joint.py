@@ -16,7 +16,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from teamkit.engine.compiled import CompiledSession
-from teamkit.solvers.ortools.session import _hint, _read, _solver, build
+from teamkit.solvers.ortools.session import _hint, _read, _solver, build, run
 
 #: The objective weight of one broken station rule, against the session's soft rules.
 BREACH_WEIGHT = 1000.0
@@ -85,7 +85,7 @@ def solve_joint(
     for (t, i, s), var in y.items():
         model.add_hint(var, int(route[t, i]) == s)
     solver = _solver(seconds, seed, 1, deterministic=effort)
-    status = solver.solve(model)
+    status = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     new_route = route.copy()

@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 from ortools.sat.python import cp_model
 
-from teamkit.solvers.ortools.session import _solver
+from teamkit.solvers.ortools.session import _solver, run
 
 #: Weight of one hard violation against one unit of soft cost, in the integer objective.
 HARD_WEIGHT = 10_000
@@ -108,7 +108,7 @@ def assign_roles(
     if objective:
         model.minimize(sum(objective))
     solver = _solver(max(0.1, seconds), seed, 1, deterministic=effort)
-    status = solver.solve(model)
+    status = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     out: dict[tuple[int, int, int], list[int]] = {}

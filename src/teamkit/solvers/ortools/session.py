@@ -11,7 +11,6 @@ is re-scored with the engine's exact formulas and kept only if it is better.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 
 import attrs
@@ -33,6 +32,7 @@ from teamkit.constraints import (
     Together,
     fair_share_bounds,
 )
+from teamkit.engine import clock
 from teamkit.engine.compiled import CompiledSession
 from teamkit.engine.search import LocalSearch, better
 from teamkit.exceptions import SolverError
@@ -335,10 +335,18 @@ def _solver(seconds: float, seed: int, workers: int, deterministic: float | None
         solver.parameters.max_deterministic_time = deterministic
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers
+    # Ctrl-C is the engine's to handle (teamkit.engine.clock): CP-SAT would take it for itself.
+    solver.parameters.catch_sigint_signal = False
     if workers > 1:
         # Interleaved workers run in one thread in a fixed order: reproducible.
         solver.parameters.interleave_search = True
     return solver
+
+
+def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> int:
+    """``solver.solve(model)``, stopped early when a stop is asked for (Ctrl-C)."""
+    with clock.stoppable(solver.stop_search):
+        return solver.solve(model)
 
 
 def _read(sub: SubModel, solver: cp_model.CpSolver, team: np.ndarray) -> np.ndarray:
@@ -405,7 +413,7 @@ def explain(cs: CompiledSession, team: np.ndarray, seconds: float, seed: int) ->
     sub.model.clear_objective()
     sub.model.add_assumptions(lits)
     solver = _solver(seconds, seed, 1)
-    status = solver.solve(sub.model)
+    status = run(solver, sub.model)
     if status != cp_model.INFEASIBLE:
         return ()
     core_idx = set(solver.sufficient_assumptions_for_infeasibility())
@@ -415,7 +423,7 @@ def explain(cs: CompiledSession, team: np.ndarray, seconds: float, seed: int) ->
     def infeasible(on: list[str]) -> bool:
         sub.model.clear_assumptions()
         sub.model.add_assumptions([sub.guards[n] for n in on])
-        return _solver(seconds / 4, seed, 1).solve(sub.model) == cp_model.INFEASIBLE
+        return run(_solver(seconds / 4, seed, 1), sub.model) == cp_model.INFEASIBLE
 
     rules = [n for n in core if n != TEAM_SIZES]
     for name in list(rules):
@@ -479,9 +487,9 @@ def improve_session(
 def _full(cs, ls, deadline, seed, workers, on_solution, effort=20.0, explain_conflict=True) -> SessionOutcome:
     sub = build(cs, ls.st.team, list(range(cs.num_teams)))
     _hint(sub, ls.st.team)
-    left = deadline - time.monotonic()
+    left = clock.left(deadline)
     solver = _solver(left, seed, workers, deterministic=effort)
-    status = solver.solve(sub.model)
+    status = run(solver, sub.model)
     name = _STATUS.get(status)
     if name == "model_invalid" or name is None:
         raise SolverError(f"CP-SAT rejected the model: {sub.model.validate() or name}")
@@ -530,7 +538,7 @@ def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
     # The local search already polishes the soft objective better than CP-SAT's linear proxy
     # of it; CP-SAT's job here is the hard violations the swaps could not undo.
     max_rounds = 60 if ls.hard > 1e-9 or not sizes_kept(cs, ls.st.team) else 0
-    while rounds < max_rounds and stale < 12 and time.monotonic() < deadline - 0.05:
+    while rounds < max_rounds and stale < 12 and not clock.expired(deadline - 0.05):
         rounds += 1
         size = np.bincount(ls.st.team, minlength=T)
         bad = np.flatnonzero((ls.team_penalties(hard=True) > 1e-9) | (size < cs.low) | (size > cs.high))
@@ -544,9 +552,9 @@ def _lns(cs, ls, deadline, seed, workers, on_solution) -> SessionOutcome:
         teams = sorted([first, *map(int, others)])
         sub = build(cs, ls.st.team, teams)
         _hint(sub, ls.st.team)
-        left = deadline - time.monotonic()
+        left = clock.left(deadline)
         solver = _solver(min(left, 1.0), seed + rounds, 1, deterministic=0.5)
-        status = solver.solve(sub.model)
+        status = run(solver, sub.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and _adopt(ls, _read(sub, solver, ls.st.team)):
             stale = 0
             if on_solution:

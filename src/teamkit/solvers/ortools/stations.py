@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from ortools.sat.python import cp_model
 
-from teamkit.solvers.ortools.session import _solver
+from teamkit.solvers.ortools.session import _solver, run
 
 #: Weight of one hard violation against one unit of soft cost, in the integer objective.
 HARD_WEIGHT = 10_000
@@ -205,7 +205,7 @@ def _solve(
             for (g, t), var in seats.items():
                 model.add_hint(var, int(hint.seating[g, t]))
     solver = _solver(max(0.05, seconds), seed, 1, deterministic=effort)
-    status = solver.solve(model)
+    status = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, status == cp_model.INFEASIBLE
     route = np.full((T, L), -1, dtype=np.int64)

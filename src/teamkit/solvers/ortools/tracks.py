@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 from ortools.sat.python import cp_model
 
-from teamkit.solvers.ortools.session import _solver
+from teamkit.solvers.ortools.session import _solver, run
 
 
 @attrs.frozen
@@ -117,7 +117,7 @@ def plan_tracks(req: TrackRequest, *, seconds: float, seed: int) -> TrackPlan | 
     # Room for routes: stations in each set, and spare visits where barred people can go.
     model.maximize(sum(x.values()) + sum(room))
     solver = _solver(5 * seconds, seed, 1, deterministic=seconds)
-    status = solver.solve(model)
+    status = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     allowed = tuple(
@@ -188,7 +188,7 @@ def split_people(req: SplitRequest, *, seconds: float, seed: int) -> np.ndarray 
     objective.extend(int(scaled[p, g]) * y[p, g] for p in range(m) for g in range(G) if scaled[p, g])
     model.minimize(sum(objective))
     solver = _solver(5 * seconds, seed, 1, deterministic=seconds)
-    status = solver.solve(model)
+    status = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return np.array([next(g for g in range(G) if solver.boolean_value(y[p, g])) for p in range(m)], dtype=np.int64)
