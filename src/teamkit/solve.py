@@ -345,8 +345,13 @@ def _solve_event(
         if not formed:
             # From the time limit, not the clock: the same request gets the same tracks.
             acts.plan_day(k, assignment, seed, seconds=min(TRACK_SECONDS, 0.05 * time_limit))
-        budget = max(0.5, min(4.0, (0.1 if formed else 0.15) * clock.left(session_deadline)))
-        if not formed and k in acts.tracks:
+        # Past the whole solve's deadline only what a plan needs is done: a design for a
+        # session that has none, quickly; the routes already found are kept as they are.
+        late = clock.expired(deadline)
+        if late and formed and acts.routes[k] is not None:
+            return
+        budget = 0.3 if late else max(0.5, min(4.0, (0.1 if formed else 0.15) * clock.left(session_deadline)))
+        if not formed and k in acts.tracks and not late:
             # Within tracks the design is what keeps the day's rules: worth more time.
             budget = max(budget, min(4.0, 0.3 * clock.left(session_deadline)))
         request = acts.request(k, assignment, formed)
@@ -364,7 +369,7 @@ def _solve_event(
             found = plan_stations(request, None, seconds=budget, seed=seed, effort=6.0)
         # A design that cannot seat everyone is resumed from where it stopped, a few times:
         # each seat it finds spares the team forming a broken rule.
-        for again in range(3):
+        for again in range(0 if late else 3):
             if found is None or found.seating is None:
                 break
             if int(found.seating.sum()) >= sum(size for _, size, _ in request.groups):
@@ -542,7 +547,9 @@ def _solve_event(
             if acts is not None and acts.shapes_teams and acts.routes[k] is not None:
                 # Mend this session's broken station rules now, while the sessions after it
                 # can still adapt to it.
-                joint_repair(time.monotonic() + 0.3 * (session_deadline - started) / (k + 1), [k], patience=8)
+                joint_repair(
+                    min(deadline, time.monotonic() + 0.3 * (session_deadline - started) / (k + 1)), [k], patience=8
+                )
                 restore_best([k])
     except _NoStations as error:
         return Result(
