@@ -240,6 +240,35 @@ def measure(
 
 
 # -- output ------------------------------------------------------------------------------------
+def measure_run(
+    label: str,
+    record: dict[str, Any],
+    fn: Callable[..., Any],
+    *args: Any,
+    setup: Callable[..., Any] | None,
+    setup_args: Sequence[Any],
+    in_process: bool,
+    time_limit: float,
+) -> tuple[Any, float, float] | None:
+    """:func:`measure` as the benchmark scripts run it: in a fresh subprocess unless
+    ``in_process``, stopped after ``max(900, 30 * time_limit)`` seconds. A failed run is
+    reported on stderr under ``label`` and marked ``status="error"`` in ``record``; then
+    ``None`` is returned."""
+    try:
+        return measure(
+            fn,
+            *args,
+            setup=setup,
+            setup_args=setup_args,
+            isolate=not in_process,
+            timeout=max(900.0, 30 * time_limit),
+        )
+    except RuntimeError as exc:
+        print(f"[{label}] {exc}", file=sys.stderr)
+        record.update(status="error")
+        return None
+
+
 def _cell(value: Any, fmt: str) -> str:
     if value is None:
         return "-"

@@ -260,19 +260,19 @@ def one_run(
     else:
         fn, setup, setup_args = run_baseline, None, ()
         args = (path, time_limit, seed)
-    try:
-        (status, groups), seconds, peak = common.measure(
-            fn,
-            *args,
-            setup=setup,
-            setup_args=setup_args,
-            isolate=not in_process,
-            timeout=max(900.0, 30 * time_limit),
-        )
-    except RuntimeError as exc:
-        print(f"[{solver} {name} seed={seed}] {exc}", file=sys.stderr)
-        record.update(status="error")
+    measured = common.measure_run(
+        f"{solver} {name} seed={seed}",
+        record,
+        fn,
+        *args,
+        setup=setup,
+        setup_args=setup_args,
+        in_process=in_process,
+        time_limit=time_limit,
+    )
+    if measured is None:
         return record, None
+    (status, groups), seconds, peak = measured
     record.update(status=status, seconds=seconds, peak_mib=peak, verified=False)
     if groups is not None:
         verified, value = verify(problem, D, bounds, groups, f"{solver} {name} seed={seed}")

@@ -329,6 +329,20 @@ def _add_meetings(
     return objective
 
 
+def _run(
+    model: cp_model.CpModel, time_limit: float, built: float, seed: int, workers: int
+) -> tuple[cp_model.CpSolver, int, str]:
+    """Solves ``model`` in what is left of ``time_limit`` after ``built`` seconds of building
+    (at least :data:`MIN_SOLVE_SHARE` of it): the solver, its status code and name."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(time_limit - built, MIN_SOLVE_SHARE * time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = False
+    code = solver.solve(model)
+    return solver, code, _STATUS.get(code, solver.status_name(code).lower())
+
+
 def solve_plain(
     problem: ProblemData, time_limit: float, seed: int = 0, workers: int = 2
 ) -> tuple[Plan | None, str, float]:
@@ -349,13 +363,7 @@ def solve_plain(
     model, x_index, presents = build_model(problem)
     built = time.perf_counter() - started
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit - built, MIN_SOLVE_SHARE * time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    solver.parameters.log_search_progress = False
-    code = solver.solve(model)
-    status = _STATUS.get(code, solver.status_name(code).lower())
+    solver, code, status = _run(model, time_limit, built, seed, workers)
 
     plan = None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -432,12 +440,7 @@ def solve_mdgp(
     model.maximize(cp_model.LinearExpr.weighted_sum(terms, coefficients))
     built = time.perf_counter() - started
 
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit - built, MIN_SOLVE_SHARE * time_limit)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    code = solver.solve(model)
-    status = _STATUS.get(code, solver.status_name(code).lower())
+    solver, code, status = _run(model, time_limit, built, seed, workers)
     groups = None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         groups = [next(g for g in range(m) if solver.boolean_value(x[i][g])) for i in range(n)]

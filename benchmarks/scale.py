@@ -128,21 +128,21 @@ def one_run(solver: str, problem: ProblemData, args: argparse.Namespace, n: int)
         # Refused before anything is built: the model would not fit in memory.
         record.update(status="too large", seconds=0.0)
         return record
-    try:
-        (status, plan), seconds, peak = common.measure(
-            RUNNERS[solver],
-            args.time_limit,
-            args.seed,
-            args.workers,
-            setup=common.roster_problem,
-            setup_args=(n, args.seed, args.sessions, args.team_size, args.sizes),
-            isolate=not args.in_process,
-            timeout=max(900.0, 30 * args.time_limit),
-        )
-    except RuntimeError as exc:
-        print(f"[{solver} n={n}] {exc}", file=sys.stderr)
-        record.update(status="error")
+    measured = common.measure_run(
+        f"{solver} n={n}",
+        record,
+        RUNNERS[solver],
+        args.time_limit,
+        args.seed,
+        args.workers,
+        setup=common.roster_problem,
+        setup_args=(n, args.seed, args.sessions, args.team_size, args.sizes),
+        in_process=args.in_process,
+        time_limit=args.time_limit,
+    )
+    if measured is None:
         return record
+    (status, plan), seconds, peak = measured
     record.update(status=status, seconds=seconds, peak_mib=peak, verified=False)
     if plan is not None:
         report = common.check_plan(problem, plan, f"{solver} n={n}")

@@ -186,20 +186,20 @@ def one_run(
         # Refused before anything is built: the model would not fit in memory.
         record.update(status="too large", seconds=0.0)
         return record
-    try:
-        (status, plan, repeat_bound), seconds, peak = common.measure(
-            RUNNERS[solver],
-            time_limit,
-            seed,
-            setup=sgp_problem,
-            setup_args=gsw,
-            isolate=not in_process,
-            timeout=max(900.0, 30 * time_limit),
-        )
-    except RuntimeError as exc:
-        print(f"[{solver} {name} seed={seed}] {exc}", file=sys.stderr)
-        record.update(status="error")
+    measured = common.measure_run(
+        f"{solver} {name} seed={seed}",
+        record,
+        RUNNERS[solver],
+        time_limit,
+        seed,
+        setup=sgp_problem,
+        setup_args=gsw,
+        in_process=in_process,
+        time_limit=time_limit,
+    )
+    if measured is None:
         return record
+    (status, plan, repeat_bound), seconds, peak = measured
     record.update(status=status, seconds=seconds, peak_mib=peak, verified=False, repeat_bound=repeat_bound)
     if plan is not None:
         report = common.check_plan(problem, plan, f"{solver} {name} seed={seed}")

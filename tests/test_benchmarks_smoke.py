@@ -45,8 +45,8 @@ REQUIRED = {
 SGP_REQUIRED = (REQUIRED - {"hard_violations", "age_range", "peak_mib"}) | {"repeats", "lower_bound"}
 
 
-def _json_records(script: str, *args: str) -> tuple[list[dict], str]:
-    """Runs ``benchmarks/<script> *args`` and returns its JSON lines and its stderr."""
+def _run(script: str, *args: str) -> subprocess.CompletedProcess:
+    """Runs ``benchmarks/<script> *args`` and checks that it succeeded."""
     proc = subprocess.run(
         [sys.executable, os.path.join(BENCHMARKS, script), *args],
         cwd=ROOT,
@@ -56,6 +56,12 @@ def _json_records(script: str, *args: str) -> tuple[list[dict], str]:
         timeout=600,
     )
     assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def _json_records(script: str, *args: str) -> tuple[list[dict], str]:
+    """Runs ``benchmarks/<script> *args`` and returns its JSON lines and its stderr."""
+    proc = _run(script, *args)
     return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()], proc.stderr
 
 
@@ -347,16 +353,7 @@ def test_mdgp_json_lines_and_saved_groups(tmp_path) -> None:
 def test_mdgp_table_and_defaults() -> None:
     import mdgp as mdgp_benchmark
 
-    proc = subprocess.run(
-        [sys.executable, os.path.join(BENCHMARKS, "mdgp.py"), MDGP_FILE, "--seeds", "2", "--no-baseline"],
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.splitlines()
+    lines = _run("mdgp.py", MDGP_FILE, "--seeds", "2", "--no-baseline").stdout.splitlines()
     assert lines[1].split()[:4] == ["instance", "n", "solver", "seed"]
     rows = [line.split() for line in lines[3:]]
     assert [row[3] for row in rows] == ["0", "1", "mean"]

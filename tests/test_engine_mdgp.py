@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,24 +17,10 @@ from teamkit.engine import mdgp
 from teamkit.engine.compiled import compile_session
 from teamkit.io.mdgp import mdgp_problem, read_mdgp
 
-from .helpers import solve_and_check
+from .helpers import MDGP_DATA, MDGP_OPTIMA, solve_and_check
 
-DATA = Path(__file__).parent / "data" / "mdgplib"
-# Exact optima of instance 01 of each small MDGPLIB set (exhaustive search, published with the data).
-OPTIMA = {
-    "Geo_n010_ss_01": 3660.67,
-    "Geo_n010_ds_01": 3864.69,
-    "Geo_n012_ss_01": 716.46,
-    "Geo_n012_ds_01": 807.68,
-    "RanInt_n010_ss_01": 1292,
-    "RanInt_n010_ds_01": 1325,
-    "RanInt_n012_ss_01": 985,
-    "RanInt_n012_ds_01": 1059,
-    "RanReal_n010_ss_01": 1427.85,
-    "RanReal_n010_ds_01": 1437.81,
-    "RanReal_n012_ss_01": 956.43,
-    "RanReal_n012_ds_01": 1050.35,
-}
+DATA = MDGP_DATA
+OPTIMA = MDGP_OPTIMA
 
 
 def diversity_from_scratch(D: np.ndarray, group: np.ndarray) -> float:

@@ -243,17 +243,7 @@ def repair(
         A :class:`Repair`: the plan in ``result.plan``, every move with its reason.
     """
     with clock.interruptible():
-        outcome = _repair(
-            problem,
-            plan,
-            held=held,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            stability=stability,
-            keep_team_counts=keep_team_counts,
-            progress=progress,
-        )
+        outcome = _repair(problem, plan, held, time_limit, seed, workers, stability, keep_team_counts, progress)
         result = outcome.result
         if clock.stop_requested() and result.stopped_by != "proved":
             note = f"interrupted after {result.runtime:.1f} s: the best repair found by then is returned"
@@ -265,14 +255,13 @@ def repair(
 def _repair(
     problem: ProblemData,
     plan: Plan,
-    *,
-    held: Iterable[str] = (),
-    time_limit: float = 10.0,
-    seed: int = 0,
-    workers: int = 1,
-    stability: float = STABILITY,
-    keep_team_counts: bool = True,
-    progress: Callable[[Progress], None] | None = None,
+    held: Iterable[str],
+    time_limit: float,
+    seed: int,
+    workers: int,
+    stability: float,
+    keep_team_counts: bool,
+    progress: Callable[[Progress], None] | None,
 ) -> Repair:
     """:func:`repair` without the Ctrl-C handling."""
     if not isinstance(problem, ProblemData):

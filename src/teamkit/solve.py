@@ -102,7 +102,7 @@ def solve(
         ``explanation``, not an exception).
     """
     with clock.interruptible():
-        result = _solve(problem, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
+        result = _solve(problem, time_limit, seed, workers, progress)
         if clock.stop_requested() and result.stopped_by != "proved":
             note = f"interrupted after {result.runtime:.1f} s: the best plan found by then is returned"
             result = attrs.evolve(result, stopped_by="interrupted", explanation=(*result.explanation, note))
@@ -110,12 +110,7 @@ def solve(
 
 
 def _solve(
-    problem: ProblemData,
-    *,
-    time_limit: float = 10.0,
-    seed: int = 0,
-    workers: int = 1,
-    progress: Callable[[Progress], None] | None = None,
+    problem: ProblemData, time_limit: float, seed: int, workers: int, progress: Callable[[Progress], None] | None
 ) -> Result:
     """:func:`solve` without the Ctrl-C handling."""
     if not isinstance(problem, ProblemData):
