@@ -219,7 +219,7 @@ def result_from_document(document: dict[str, Any]) -> tk.Result:
         objective=r["objective"],
         breakdown=r["breakdown"],
         bound=r["bound"],
-        runtime=r["runtime"],
+        runtime=r.get("runtime", 0.0),  # not written to plan files (it differs from run to run)
         hard_violations=r["hard_violations"],
         explanation=r["explanation"],
         stopped_by=r["stopped_by"],

@@ -147,7 +147,10 @@ def test_solve_is_deterministic(tmp_path):
     assert run("solve", event, "--out", tmp_path / "a", "-q").exit_code == 0
     assert run("solve", event, "--out", tmp_path / "b", "-q").exit_code == 0
     assert read_plan(tmp_path / "a" / "plan.json") == read_plan(tmp_path / "b" / "plan.json")
-    assert (tmp_path / "a" / "teams.csv").read_bytes() == (tmp_path / "b" / "teams.csv").read_bytes()
+    # Byte for byte: the runtime, which differs from run to run, is not in the file.
+    for name in ("plan.json", "problem.json", "teams.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    assert "runtime" not in json.loads((tmp_path / "a" / "plan.json").read_text())["result"]
 
 
 def test_solve_quiet_prints_nothing_on_stderr(tmp_path):
@@ -231,6 +234,17 @@ def test_refuses_to_overwrite_and_writes_nothing(tmp_path, fake):
     assert forced.exit_code == 0, forced.output
     assert files_in(out) == ["plan.json", "problem.json", "teams.csv"]
     assert (out / "teams.csv").read_text(encoding="utf-8").startswith("session,team,")
+
+
+def test_a_second_ctrl_c_ends_with_130_and_writes_nothing(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solve_module, "solve", interrupted)
+    result = run("solve", project(tmp_path), "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 130
+    assert result.stderr == "error: interrupted a second time: stopped without writing anything\n"
+    assert not (tmp_path / "out").exists()
 
 
 def test_second_run_is_refused(tmp_path):

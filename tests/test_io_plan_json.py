@@ -322,7 +322,6 @@ def test_write_and_read_plan(tmp_path):
         "objective": -1.25,
         "breakdown": {"spread it": 0.1, "diversity(unit,age)": -1.35},
         "bound": -3.0,
-        "runtime": 0.5,
         "hard_violations": 0.0,
         "explanation": ["stopped at the time limit"],
         "stopped_by": "time_limit",

@@ -39,6 +39,8 @@ EXIT_NOT_FEASIBLE = 1
 EXIT_BAD_INPUT = 2
 EXIT_EXISTS = 3
 EXIT_INTERNAL = 4
+#: A second Ctrl-C during a solve or repair (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 PLAN_FILE = "plan.json"
 TEAMS_FILE = "teams.csv"
@@ -68,6 +70,9 @@ def _input_errors() -> Iterator[None]:
         _fail(f"internal error (a bug in teamkit, please report it): {e}", EXIT_INTERNAL)
     except TeamkitError as e:
         _fail(str(e), EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        # The first Ctrl-C ends the search with its best plan; a second one ends here.
+        _fail("interrupted a second time: stopped without writing anything", EXIT_INTERRUPTED)
 
 
 def _load(path: Path) -> Event:

@@ -441,7 +441,9 @@ def plan_document(plan: Plan, *, problem: ProblemData | None = None, result: Res
             if names:
                 doc["problem"][key] = names
     if result is not None:
-        doc["result"] = result_to_dict(result)
+        # Without the runtime, which differs from run to run: the same solve (problem, seed
+        # and options) writes the same file, byte for byte.
+        doc["result"] = {k: v for k, v in result_to_dict(result).items() if k != "runtime"}
     return doc
 
 
@@ -545,8 +547,9 @@ def read_plan_document(path: str | os.PathLike[str]) -> PlanDocument:
             raise PlanFileError(f"{source}: {key!r} must be an object")
     result = doc.get("result")
     if result is not None:
-        # repeats and repeat_bound came later in version 1: files without them still read
-        missing = [k for k in RESULT_KEYS if k not in result and k not in ("repeats", "repeat_bound")]
+        # repeats and repeat_bound came later in version 1, and the runtime is no longer
+        # written (see plan_document): files with or without them read
+        missing = [k for k in RESULT_KEYS if k not in result and k not in ("runtime", "repeats", "repeat_bound")]
         if missing:
             raise PlanFileError(f"{source}: result: missing keys {missing}")
     return PlanDocument(plan=plan, result=result, problem=doc.get("problem"))
