@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import reject
 from hypothesis import strategies as st
 
@@ -125,4 +127,61 @@ def tiny_problems(draw) -> tk.ProblemData:
     except tk.ModelError:
         # rules the model refuses outright (a pair both hard together and hard apart): the
         # bad-input tests cover those
+        reject()
+
+
+@st.composite
+def activities(draw) -> tk.ProblemData:
+    """Events with roles and stations: 8 to 16 people over 2 or 3 sessions of one or two
+    slots on one or two days, stations with a capacity, a duration, staff and closed slots,
+    instructors, roles with eligibility and turn limits, and any of the role and station
+    rules (each hard or soft at random where it may be hard), with times on some sessions."""
+    n = draw(st.integers(8, 16))
+    m = _people(draw, n, ["a", "b", "c", "d"], bosses=False)
+    sessions = draw(st.integers(2, 3))
+    slots = draw(st.integers(1, 2))
+    timed = draw(st.booleans())
+    for k in range(sessions):
+        day = f"d{1 + (k * draw(st.integers(1, 2))) // 2}"
+        start = {"start": dt.datetime(2026, 5, 11 + k, 9), "slot_minutes": 45} if timed else {}
+        m.add_session(f"s{k + 1}", team_size=draw(st.integers(3, 4)), day=day, slots=slots, **start)
+    teams = max(len(m.sessions[k].layout(n)) for k in range(sessions))
+    names = [f"st{j}" for j in range(draw(st.integers(2, 4)))]
+    for j, name in enumerate(names):
+        closed = [("s1", 1)] if j == 0 and draw(st.booleans()) else []
+        m.add_station(
+            name,
+            capacity=draw(st.integers(1, teams)),
+            duration=2 if slots == 2 and j == len(names) - 1 and draw(st.booleans()) else 1,
+            attributes={"intensity": draw(st.sampled_from(["high", "low"]))},
+            staff=draw(st.integers(0, 1)),
+            closed=closed,
+        )
+    staffed = draw(st.integers(0, 3))
+    for k in range(staffed):
+        m.add_instructor(f"i{k + 1}")
+    m.add_role("leader", max_turns=draw(st.sampled_from([None, 1, 2])))
+    if draw(st.booleans()):
+        m.add_role("scribe", eligible={"g": draw(st.sampled_from(["F", "M"]))})
+    hard = st.booleans()
+    ids = [f"p{i}" for i in range(n)]
+    rules = [
+        lambda: tk.RoleShare("leader", "unit", [draw(st.sampled_from(["a", "b"]))], hard=draw(hard)),
+        lambda: tk.FairTurns(role="leader", weight=draw(st.sampled_from([0.5, 1.0]))),
+        lambda: tk.RolePin(draw(st.sampled_from(ids)), "leader", "s1", hard=draw(hard)),
+        lambda: tk.AvoidStations({"g": "F"}, {"intensity": "high"}, hard=draw(hard)),
+        lambda: tk.ExerciseOnce(per=draw(st.sampled_from(["day", "event"])), hard=draw(hard)),
+        lambda: tk.StationPin(1, draw(st.sampled_from(names)), "s1", hard=draw(hard)),
+        lambda: tk.MeetAtMost(1, hard=draw(hard)),
+        lambda: tk.Spread("unit", hard=draw(hard)),
+    ]
+    if staffed:
+        rules.append(lambda: tk.StaffPin("i1", draw(st.sampled_from(names)), "s1", hard=draw(hard)))
+    for k in draw(st.lists(st.integers(0, len(rules) - 1), max_size=4, unique=True)):
+        m.add_constraint(rules[k]())
+    try:
+        return m.data()
+    except tk.ModelError:
+        # layouts the model refuses outright (more teams than stations can take in a slot,
+        # staff beyond the instructors): the bad-input tests cover those
         reject()
