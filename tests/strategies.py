@@ -92,11 +92,24 @@ def _teams_of(session: tk.Session, n: int) -> int:
     return len(session.layout(present))
 
 
+def _distances(draw, n: int) -> list[list[int]]:
+    """A symmetric ``n x n`` matrix of small whole distances, zero on the diagonal."""
+    upper = draw(st.lists(st.integers(0, 9), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2))
+    D = [[0] * n for _ in range(n)]
+    k = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            D[i][j] = D[j][i] = upper[k]
+            k += 1
+    return D
+
+
 @st.composite
 def tiny_problems(draw) -> tk.ProblemData:
     """Problems small enough to enumerate every plan (at most 7 people in at most 3 teams of
-    one session, or 6 people over two sessions): every kind of one-session rule, each hard or
-    soft at random, and across sessions MeetAtMost or AvoidRepeats."""
+    one session, or 6 people over two sessions): every kind of one-session rule (diversity
+    from attributes or from a distance matrix), each hard or soft at random, and across
+    sessions MeetAtMost or AvoidRepeats."""
     two = draw(st.booleans())
     n = draw(st.integers(4, 6 if two else 7))
     m = _people(draw, n, ["a", "b", "c"], bosses=True)
@@ -117,6 +130,7 @@ def tiny_problems(draw) -> tk.ProblemData:
         lambda: tk.Apart(draw(pair), hard=draw(hard)),
         lambda: tk.Pin(draw(st.sampled_from(ids)), team=draw(st.integers(1, teams)), hard=draw(hard)),
         lambda: tk.Diversity(attributes=["unit"], weight=0.5),
+        lambda: tk.Diversity(distances=_distances(draw, n), weight=draw(st.sampled_from([0.1, 1.0]))),
     ]
     if two:
         rules += [lambda: tk.MeetAtMost(1, hard=draw(hard)), lambda: tk.AvoidRepeats()]
