@@ -80,7 +80,8 @@ def interruptible() -> Iterator[None]:
     nested inside an outer call, it changes nothing. The stop request is cleared when the
     outermost call ends."""
     global _depth, _stopping
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        # Another thread, or a handler installed outside Python that could not be restored.
         yield
         return
     if _depth > 0:
