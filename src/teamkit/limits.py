@@ -74,11 +74,11 @@ def estimate_memory(problem: ProblemData) -> MemoryEstimate:
     parts: dict[str, int] = {"interpreter and solver": BASE_BYTES}
     parts["people in sessions"] = PLACE_BYTES * sum(present)
     linked = problem.spans_sessions or bool(problem.stations)
+    largest = max(present, default=0)
     names = problem.constraint_names()
     for name, c in zip(names, problem.constraints):
         if not isinstance(c, Diversity) or c.distances is None:
             continue
-        largest = max(present, default=0)
         copies = sum(present) if linked else largest  # rows: n per session held at once
         per_copy = DISTANCE_BYTES * largest
         parts[f"distances of {name}"] = per_copy * copies + DIVERSITY_SEARCH_COPIES * per_copy * largest

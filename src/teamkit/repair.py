@@ -47,7 +47,7 @@ from teamkit.model import ProblemData
 from teamkit.plan import Plan
 from teamkit.precheck import precheck
 from teamkit.result import Result, Status
-from teamkit.solve import Progress, _keep_team_pins, _plan, solve
+from teamkit.solve import Progress, _keep_team_pins, _marked_if_interrupted, _plan, solve
 from teamkit.solvers import ortools as cpsat
 from teamkit.solvers.ortools.joint import BREACH_WEIGHT, solve_joint
 from teamkit.solvers.ortools.roles import assign_roles
@@ -244,12 +244,7 @@ def repair(
     """
     with clock.interruptible():
         outcome = _repair(problem, plan, held, time_limit, seed, workers, stability, keep_team_counts, progress)
-        result = outcome.result
-        if clock.stop_requested() and result.stopped_by != "proved":
-            note = f"interrupted after {result.runtime:.1f} s: the best repair found by then is returned"
-            result = attrs.evolve(result, stopped_by="interrupted", explanation=(*result.explanation, note))
-            outcome = attrs.evolve(outcome, result=result)
-    return outcome
+        return attrs.evolve(outcome, result=_marked_if_interrupted(outcome.result, "repair"))
 
 
 def _repair(

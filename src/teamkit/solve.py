@@ -102,11 +102,16 @@ def solve(
         ``explanation``, not an exception).
     """
     with clock.interruptible():
-        result = _solve(problem, time_limit, seed, workers, progress)
-        if clock.stop_requested() and result.stopped_by != "proved":
-            note = f"interrupted after {result.runtime:.1f} s: the best plan found by then is returned"
-            result = attrs.evolve(result, stopped_by="interrupted", explanation=(*result.explanation, note))
-    return result
+        return _marked_if_interrupted(_solve(problem, time_limit, seed, workers, progress), "plan")
+
+
+def _marked_if_interrupted(result: Result, what: str) -> Result:
+    """``result`` with ``stopped_by="interrupted"`` and a line saying so when a stop was asked
+    for (Ctrl-C) and the result is not proved; as it is otherwise."""
+    if not clock.stop_requested() or result.stopped_by == "proved":
+        return result
+    note = f"interrupted after {result.runtime:.1f} s: the best {what} found by then is returned"
+    return attrs.evolve(result, stopped_by="interrupted", explanation=(*result.explanation, note))
 
 
 def _solve(

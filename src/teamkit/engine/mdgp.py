@@ -132,14 +132,6 @@ def random_plan(sizes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
 
 
-def diversity(D: np.ndarray, group: np.ndarray) -> float:
-    """The sum of ``D[i, j]`` over pairs ``i < j`` in the same team, from scratch."""
-    m = int(group.max()) + 1
-    onehot = np.zeros((len(group), m))
-    onehot[np.arange(len(group)), group] = 1.0
-    return 0.5 * float(np.einsum("ig,ij,jg->", onehot, D, onehot)) - 0.5 * float(np.trace(D))
-
-
 class Grouping:
     """A plan of one MDGP with the tables that make its moves cheap.
 
