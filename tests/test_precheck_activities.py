@@ -54,12 +54,16 @@ def test_evening_with_room_for_every_team_passes():
     assert precheck(evening(extra_indoor=13)) == ()
 
 
-def closures(closed_a: list[tuple[str, int]], closed_b: list[tuple[str, int]]) -> tk.ProblemData:
+def closures(
+    closed_a: list[tuple[str, int]], closed_b: list[tuple[str, int]], also_open: bool = False
+) -> tk.ProblemData:
     m = tk.Model()
     roster(m, 8)
     m.add_session("s1", team_size=2, slots=4, plenary=[4])
     m.add_station("A", capacity=2, closed=closed_a)
     m.add_station("B", capacity=2, closed=closed_b)
+    if also_open:  # a third station, so that no team need do one twice in the session
+        m.add_station("C", capacity=2)
     return m.data()
 
 
@@ -76,7 +80,7 @@ def test_slots_with_the_same_stations_open_share_one_sentence():
 
 
 def test_stations_closed_only_in_the_plenary_slot_pass():
-    assert precheck(closures([("s1", 4)], [("s1", 4)])) == ()
+    assert precheck(closures([("s1", 4)], [("s1", 4)], also_open=True)) == ()
 
 
 def test_longer_exercises_hold_their_capacity_in_every_slot():
@@ -86,6 +90,60 @@ def test_longer_exercises_hold_their_capacity_in_every_slot():
     m.add_station("Raft", capacity=2, duration=2)
     m.add_station("Maze", capacity=2, duration=2)
     assert precheck(m.data()) == ()
+
+
+# -- visits: every team at a different station in each slot ----------------------------------
+
+
+def once_each(capacities: dict[str, int]) -> tk.ProblemData:
+    """6 people in 3 teams of 2 over two station slots: enough room in each slot for the
+    teams of (1, 2), but a team may not do the same station twice."""
+    m = tk.Model()
+    roster(m, 6)
+    m.add_session("s1", team_size=2, slots=2)
+    for name, capacity in capacities.items():
+        m.add_station(name, capacity=capacity)
+    return m.data()
+
+
+def test_a_station_takes_each_team_once_in_a_session():
+    problem = once_each({"Ropes": 1, "Maze": 2})
+    sentence = (
+        "session 's1': 3 teams at a station in each of its 2 station slots, never twice at the same one, "
+        "need 6 visits, but the stations take at most 5 (Ropes: 2, capacity 1 in each of 2 slots; "
+        "Maze: 3, once per team)"
+    )
+    relax = "relax one of: the stations open in session 's1', the team sizes of session 's1'"
+    assert precheck(problem) == (sentence, relax)
+    assert_infeasible(problem, sentence)
+
+
+def test_one_more_place_gives_the_visits_the_teams_need():
+    problem = once_each({"Ropes": 2, "Maze": 2})
+    assert precheck(problem) == ()
+    result = tk.solve(problem, time_limit=5)
+    assert result.feasible and tk.check(problem, result.plan).feasible
+
+
+def test_a_station_no_instructor_may_run_takes_no_visits():
+    m = tk.Model()
+    roster(m, 4)
+    m.add_session("s1", team_size=2, slots=2)
+    m.add_station("Wall", capacity=2, staff=1)
+    m.add_station("Ropes", capacity=2, staff=1)
+    m.add_instructor("i1", stations=["Wall"])
+    m.add_instructor("i2", stations=["Wall"])
+    sentence = (
+        "session 's1': 2 teams at a station in each of its 2 station slots, never twice at the same one, "
+        "need 4 visits, but the stations take at most 2 (Wall: 2, once per team; "
+        "Ropes: 0, needs 1 instructor, no instructor who works then may run it)"
+    )
+    relax = (
+        "relax one of: the stations open in session 's1', the instructors of session 's1', "
+        "the team sizes of session 's1'"
+    )
+    assert precheck(m.data()) == (sentence, relax)
+    assert_infeasible(m.data(), sentence)
 
 
 # -- instructors -----------------------------------------------------------------------------
@@ -404,9 +462,15 @@ def test_longer_exercises_fill_more_slots_of_the_day():
 
 
 def test_a_soft_rule_proves_nothing():
+    """Two teams, three station slots in the day and two stations: each session alone works,
+    and only the day's rule could not hold; as a soft rule it is a cost, not a conflict."""
     m = tk.Model()
     roster(m, 6)
-    m.add_session("s1", team_size=3, slots=3)
+    m.add_session("am", team_size=3, slots=2, day="d1")
+    m.add_session("pm", team_size=3, slots=1, day="d1")
     m.add_station("A", capacity=2)
+    m.add_station("B", capacity=2)
     m.add_constraint(tk.ExerciseOnce("day", hard=False))
     assert precheck(m.data()) == ()
+    m.add_constraint(tk.ExerciseOnce("day"))
+    assert precheck(m.data())

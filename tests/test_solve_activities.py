@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import teamkit as tk
+from teamkit.precheck import precheck
 from tests.helpers import solve_and_check
 
 FITNESS = ["limited" if i in (0, 7, 14) else "full" for i in range(24)]
@@ -214,3 +215,29 @@ def test_spread_of_some_values_bites() -> None:
     for session in result.plan.sessions:
         for team in session.teams:
             assert sum(FITNESS[int(p[1:])] == "limited" for p in team.members) <= 1
+
+
+def test_stations_no_instructor_matching_can_run_are_proved_impossible() -> None:
+    """Three teams need three staffed stations at once and three instructors work, so the
+    counting pre-checks pass; but two of them may run only Wall. The station model proves
+    that no plan exists, and solve() says so instead of reporting a time-out."""
+    m = tk.Model()
+    for i in range(6):
+        m.add_participant(f"p{i}")
+    m.add_session("s1", team_size=2, slots=1)
+    for name in ("Wall", "Ropes", "Maze"):
+        m.add_station(name, capacity=1, staff=1)
+    m.add_instructor("i1", stations=["Wall"])
+    m.add_instructor("i2", stations=["Wall"])
+    m.add_instructor("i3", stations=["Ropes", "Maze"])
+    problem = m.data()
+    assert precheck(problem) == ()
+    result = tk.solve(problem, time_limit=5)
+    assert result.status is tk.Status.INFEASIBLE and result.plan is None
+    assert result.explanation[0].startswith("session 's1': the stations cannot take every team in every slot")
+    assert "the instructors of session 's1'" in result.explanation[1]
+    # One more instructor for Ropes and Maze: the same request is planned, and verified.
+    m.add_instructor("i4", stations=["Ropes", "Maze"])
+    problem = m.data()
+    result = tk.solve(problem, time_limit=5)
+    assert result.feasible and tk.check(problem, result.plan).feasible

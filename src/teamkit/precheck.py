@@ -10,11 +10,12 @@ Within a session they count people against teams: values against the teams a spr
 room in, and the people that hard together rules and pins join into one team against the
 size of that team, the rules that keep people apart, and the pins that send them elsewhere.
 Besides the teams, they count what the activities need: teams against the stations open in a
-slot, instructors against the staffed stations the teams must use, role holders against the
-eligible people (and against the teams those people can be spread over), role pins against
-one role a session and ``max_turns``, the teams that must avoid some stations against the
-other stations, and the slots a person spends at stations in a day against the stations they
-may still do.
+slot, instructors against the staffed stations the teams must use, the visits the teams need
+in a session (never twice at one station) against what the stations can take, role holders
+against the eligible people (and against the teams those people can be spread over), role
+pins against one role a session and ``max_turns``, the teams that must avoid some stations
+against the other stations, and the slots a person spends at stations in a day against the
+stations they may still do.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from teamkit.constraints import (
     Together,
 )
 from teamkit.engine.meetings import partner_counts, scope_of
-from teamkit.model import ProblemData, Session, is_missing, station_slots
+from teamkit.model import ProblemData, Session, is_missing, station_slots, visit_starts
 
 #: How many participant ids a sentence lists before it says "and N more".
 _MAX_IDS = 6
@@ -446,11 +447,52 @@ def _stations(problem: ProblemData) -> list[str]:
                 )
             else:
                 found += _say(f"{where}, {_slots_text(group)}: {_n(T, 'team')} but no station is open then", *relax)
-        found.extend(_staff(problem, session, T, opened))
+        staff = _staff(problem, session, T, opened)
+        found.extend(staff)
+        if not short and not staff:
+            found.extend(_visits(problem, session, T))
         for c, name in named:
             if isinstance(c, AvoidStations) and c.hard and c.applies_to(session.id) and len(c.who) == 1:
                 found.extend(_avoided(problem, k, c, name, named, opened))
     return found
+
+
+def _visits(problem: ProblemData, session: Session, T: int) -> list[str]:
+    """Every team fills every station slot of the session, and a station receives a team at
+    most once in a session: the visits the teams need against those the stations can take,
+    each at most its capacity in every slot it can be visited in, at most once per team, and
+    none where no instructor of the session may run a station that needs one."""
+    slots = station_slots(session)
+    need = T * len(slots)
+    takes: list[tuple[Station, int, str]] = []
+    unstaffed = False
+    for station in problem.stations:
+        covered = {a + i for a in visit_starts(station, session) for i in range(station.duration)}
+        by_capacity, by_teams = station.capacity * len(covered), T * station.duration
+        if not covered:
+            continue
+        able = sum(1 for i in problem.instructors if i.can_run(station.name, session.id))
+        if station.staff > able:
+            unstaffed = True
+            who = f"only {able} who works then may" if able else "no instructor who works then may"
+            takes.append((station, 0, f"needs {_n(station.staff, 'instructor')}, {who} run it"))
+        elif by_teams <= by_capacity:
+            takes.append((station, by_teams, "once per team"))
+        else:
+            takes.append((station, by_capacity, f"capacity {station.capacity} in each of {_n(len(covered), 'slot')}"))
+    total = sum(units for _, units, _ in takes)
+    if total >= need:
+        return []
+    lasting = any(s.duration > 1 for s, _, _ in takes)
+    unit = "slots at stations" if lasting else "visits"
+    which = "; ".join(f"{s.name}: {units}, {why}" for s, units, why in takes) or "no station can be visited"
+    return _say(
+        f"session {session.id!r}: {_n(T, 'team')} at a station in each of its {_n(len(slots), 'station slot')}, "
+        f"never twice at the same one, need {need} {unit}, but the stations take at most {total} ({which})",
+        f"the stations open in session {session.id!r}",
+        *([f"the instructors of session {session.id!r}"] if unstaffed else []),
+        f"the team sizes of session {session.id!r}",
+    )
 
 
 def _staff(problem: ProblemData, session: Session, T: int, opened: dict[int, tuple[Station, ...]]) -> list[str]:

@@ -53,13 +53,13 @@ from teamkit.engine.tracks import TRACK_SECONDS
 from teamkit.limits import check_memory
 from teamkit.model import ProblemData
 from teamkit.plan import Plan, StaffSlot
-from teamkit.precheck import precheck
+from teamkit.precheck import precheck, relax_line
 from teamkit.result import Result, Status
 from teamkit.solvers import ortools as cpsat
 from teamkit.solvers.ortools.joint import solve_joint
 from teamkit.solvers.ortools.roles import assign_roles
 from teamkit.solvers.ortools.session import sizes_kept
-from teamkit.solvers.ortools.stations import plan_stations
+from teamkit.solvers.ortools.stations import no_stations_possible, plan_stations
 
 
 @attrs.frozen
@@ -378,7 +378,7 @@ def _solve_event(
         if found is not None:
             acts.adopt(k, found)
         elif acts.routes[k] is None:
-            raise _NoStations(problem.sessions[k].id)
+            raise _NoStations(problem.sessions[k].id, no_stations_possible(request, seconds=budget, seed=seed))
 
     def report(phase: str, session: str, hard: float, soft: float | None) -> None:
         if progress is not None:
@@ -552,17 +552,31 @@ def _solve_event(
                 )
                 restore_best([k])
     except _NoStations as error:
-        return Result(
-            status=Status.UNKNOWN,
-            plan=None,
-            runtime=time.monotonic() - started,
-            explanation=(
+        where = f"session {error.session!r}"
+        if error.proved:
+            explanation: tuple[str, ...] = (
                 (
-                    f"session {error.session!r}: no way to place every team at a station in every slot "
+                    f"{where}: the stations cannot take every team in every slot: their capacity, opening "
+                    "times and durations, one visit per team and station, and the instructors who may run "
+                    "them leave no way (proved by the station model)"
+                ),
+                relax_line(
+                    [f"the stations open in {where}", f"the instructors of {where}", f"the team sizes of {where}"]
+                ),
+            )
+        else:
+            explanation = (
+                (
+                    f"{where}: no way to place every team at a station in every slot "
                     "was found in time (capacity, opening times and staff together)"
                 ),
-            ),
-            stopped_by="time_limit",
+            )
+        return Result(
+            status=Status.INFEASIBLE if error.proved else Status.UNKNOWN,
+            plan=None,
+            runtime=time.monotonic() - started,
+            explanation=explanation,
+            stopped_by="proved" if error.proved else "time_limit",
             seed=seed,
         )
 
@@ -807,9 +821,12 @@ def _event_breakdown(
 
 
 class _NoStations(Exception):
-    def __init__(self, session: str) -> None:
+    """No station plan for ``session``; ``proved``: the structure alone admits none."""
+
+    def __init__(self, session: str, proved: bool) -> None:
         super().__init__(session)
         self.session = session
+        self.proved = proved
 
 
 def _snapshot(acts: Activities | None) -> tuple[list, list] | None:

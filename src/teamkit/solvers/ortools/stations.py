@@ -103,6 +103,24 @@ def plan_stations(
     return found
 
 
+def no_stations_possible(req: StationRequest, *, seconds: float, seed: int) -> bool:
+    """Whether the structure alone (capacity, opening times, durations, one visit per team
+    and station, staff and who may run what) is proved to admit no station plan: the model
+    without any team's rules, pins or costs, which CP-SAT usually settles at once."""
+    bare = attrs.evolve(
+        req,
+        forbidden=np.zeros_like(req.forbidden),
+        cost=np.zeros_like(req.cost, dtype=float),
+        staff_pins=(),
+        station_pins=(),
+        groups=(),
+        group_limits=(),
+        allowed=None,
+    )
+    _, infeasible = _solve(bare, None, seconds=seconds, seed=seed, effort=seconds, fix_pins=False)
+    return infeasible
+
+
 def _solve(
     req: StationRequest,
     hint: StationPlan | None,
