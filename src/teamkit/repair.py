@@ -34,7 +34,7 @@ import numpy as np
 from teamkit._frozen import FrozenMap
 from teamkit._text import did_you_mean
 from teamkit.checker import CheckReport, check
-from teamkit.constraints import AvoidRepeats, Constraint, MeetAtMost, Pin
+from teamkit.constraints import AvoidRepeats, Constraint, ExerciseOnce, MeetAtMost, Pin
 from teamkit.engine import clock
 from teamkit.engine.activities import Activities, role_cover, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
@@ -47,7 +47,7 @@ from teamkit.model import ProblemData
 from teamkit.plan import Plan
 from teamkit.precheck import precheck
 from teamkit.result import Result, Status
-from teamkit.solve import Progress, _keep_team_pins, _marked_if_interrupted, _plan, solve
+from teamkit.solve import Progress, _event_tabu, _keep_team_pins, _marked_if_interrupted, _plan, _tabu_applies, solve
 from teamkit.solvers import ortools as cpsat
 from teamkit.solvers.ortools.joint import BREACH_WEIGHT, solve_joint
 from teamkit.solvers.ortools.roles import assign_roles
@@ -325,18 +325,13 @@ def _repair(
         a heavy cost instead: the joint model then always has the plan as it stands as an
         answer, and finds a better one where the freed teams allow."""
         present = np.asarray(problem.layout(k).present, dtype=np.int64)
-        T = problem.layout(k).num_teams
         extra = derived_constraints(problem, meetings, k, present, names)
         extra += _keep_team_pins(problem, assignment, k, present)
         extra += role_cover(problem, k, present)
         if acts is not None:
             costs = acts.team_costs(k, assignment, present)
             extra += [cc for cc in costs if not (soften and cc.constraint.hard)]
-        before = old[k, present]
-        keep_cost = np.where((before[:, None] >= 0) & (np.arange(T)[None, :] != before[:, None]), 1.0, 0.0)
-        extra.append(
-            CompiledConstraint(Constraint(hard=False, weight=stability, label=KEEP), KEEP, {"cost": keep_cost})
-        )
+        extra.append(_keep_cost(problem, old, k, present, stability))
         cs = compile_session(problem, k, extra)
         if soften:
             cs = attrs.evolve(
@@ -454,6 +449,50 @@ def _repair(
             )
         return hard
 
+    def mend_across(until: float) -> None:
+        """Swaps in every session not held at once (:class:`~teamkit.engine.golfer.EventTabu`),
+        the routes fixed: a rule broken in one session often needs another session of the
+        day to change with it, which re-planning one session at a time cannot do. The
+        meetings and "not the same exercise twice" are counted over the sessions as they
+        stand; keeps what lowers the hard penalty of the sessions not held."""
+        saved = assignment.copy()
+        before = sum(hard.values())
+        extra = []
+        for k in range(S):
+            present = np.asarray(problem.layout(k).present, dtype=np.int64)
+            own = _keep_team_pins(problem, assignment, k, present) + role_cover(problem, k, present)
+            if acts is not None:
+                own += [
+                    cc for cc in acts.team_costs(k, assignment, present) if not isinstance(cc.constraint, ExerciseOnce)
+                ]
+            own.append(_keep_cost(problem, old, k, present, stability))
+            extra.append(own)
+        visits = acts.visit_term(assignment) if acts is not None else None
+        _event_tabu(problem, assignment, seed, until, float("inf"), extra, visits, frozenset(held_k))
+        for k in range(S):
+            meetings.update(k)
+        after = {k: measure(k)[0] for k in todo}
+        if sum(after.values()) < before - EPS:
+            hard.update(after)
+        else:
+            assignment[:] = saved
+            for k in range(S):
+                meetings.update(k)
+
+    def settle(until: float, pass_: int) -> None:
+        """Each session searched again from the plan the all-sessions search left, with every
+        other session fixed: it mended the hard rules with little regard for who stays, and
+        keeping places is what this search weighs. Kept where no hard rule breaks."""
+        for i, k in enumerate(todo):
+            saved, routes = assignment[k].copy(), acts.routes[k] if acts is not None else None
+            now = time.monotonic()
+            if plan_session(k, now + max(0.0, until - now) / (len(todo) - i), pass_) > EPS:
+                assignment[k] = saved
+                if acts is not None:
+                    acts.routes[k] = routes
+                meetings.update(k)
+
+    across = _tabu_applies(problem, stations=True)
     # Teams left too small (or too big) by the change: the fewest moves that bring them
     # within their sizes, each the one that breaks least in the session's model.
     for k in todo:
@@ -492,8 +531,14 @@ def _repair(
         before = sum(hard.values())
         for i, k in enumerate(sessions):
             now = time.monotonic()
-            until = now + max(0.0, deadline - reserve - now) / (len(sessions) - i) * (0.6 if pass_ == 0 else 0.8)
+            # The first pass mends what one session can mend alone in about a third of the
+            # time; what needs two sessions to change together is left to mend_across.
+            until = now + max(0.0, deadline - reserve - now) / (len(sessions) - i) * (0.35 if pass_ == 0 else 0.8)
             hard[k] = plan_session(k, until, pass_)
+        if sum(hard.values()) > EPS and across and not clock.expired(deadline - reserve):
+            mend_across(time.monotonic() + 0.5 * clock.left(deadline - reserve))
+            if sum(hard.values()) <= EPS:
+                settle(deadline - reserve, pass_ + 1)
         stalled = stalled + 1 if pass_ > 0 and sum(hard.values()) >= before - EPS else 0
         if clock.expired(deadline - reserve) or proofs:
             break
@@ -599,6 +644,16 @@ def _locked(problem: ProblemData, plan: Plan, held: tuple[str, ...]) -> ProblemD
         return problem.replace(constraints=(*problem.constraints, *locks(problem, plan, sessions=held)))
     except ModelError:
         return None
+
+
+def _keep_cost(
+    problem: ProblemData, old: np.ndarray, k: int, present: np.ndarray, stability: float
+) -> CompiledConstraint:
+    """What leaving one's old team of session ``k`` costs, per (person present, team)."""
+    before = old[k, present]
+    T = problem.layout(k).num_teams
+    cost = np.where((before[:, None] >= 0) & (np.arange(T)[None, :] != before[:, None]), 1.0, 0.0)
+    return CompiledConstraint(Constraint(hard=False, weight=stability, label=KEEP), KEEP, {"cost": cost})
 
 
 def _part(until: float, share: float) -> float:

@@ -764,9 +764,12 @@ def _event_tabu(
     deadline: float,
     bound: float,
     extra: list[list[CompiledConstraint]] | None = None,
+    visits: golfer.StationVisits | None = None,
+    frozen: frozenset[int] = frozenset(),
 ) -> None:
     """Swaps people within sessions, scoring the meetings of the whole event and each
-    session's own rules (with ``extra[k]`` added to session ``k``'s)."""
+    session's own rules (with ``extra[k]`` added to session ``k``'s), and with ``visits`` the
+    station rules counted over the sessions as they stand; ``frozen`` sessions stay."""
     S, n = assignment.shape
     present = [np.asarray(problem.layout(k).present, dtype=np.int64) for k in range(S)]
     rng = np.random.default_rng([seed, 104729])
@@ -775,7 +778,7 @@ def _event_tabu(
         for k in range(S)
     ]
     rules = [c for c in problem.constraints if isinstance(c, (MeetAtMost, AvoidRepeats))]
-    tabu = golfer.EventTabu(assignment, present, searches, golfer.MeetingCost(rules, S), rng)
+    tabu = golfer.EventTabu(assignment, present, searches, golfer.MeetingCost(rules, S), rng, visits, frozen)
     tabu.run(max_iterations=2000 * n + 200000, deadline=deadline, bound=bound)
 
 

@@ -27,6 +27,7 @@ from teamkit.constraints import (
     StationPin,
 )
 from teamkit.engine.compiled import CompiledConstraint
+from teamkit.engine.golfer import StationVisits
 from teamkit.engine.tracks import TRACK_SECONDS, DayTracks, day_tracks
 from teamkit.model import ProblemData, station_slots
 from teamkit.solvers.ortools.roles import RoleRequest
@@ -177,6 +178,15 @@ class Activities:
         s = [st.name for st in self.problem.stations].index(c.station)
         held = set(self.staff[k])
         return sum(1 for l in wanted if (l, s, j) not in held)
+
+    def visit_term(self, assignment: np.ndarray) -> StationVisits | None:
+        """The "not the same exercise twice" rules as a term of the all-sessions search, the
+        routes as they stand; ``None`` without such rules."""
+        if not self.once:
+            return None
+        units = [(unit, c.hard, c.weight) for _index, c, scoped in self.once for unit in scoped]
+        visits = [self.team_visits(k) if self.routes[k] is not None else None for k in range(len(self.routes))]
+        return StationVisits(visits, units, assignment)
 
     # -- forming teams with the routes fixed -----------------------------------------------
     def team_costs(self, k: int, assignment: np.ndarray, present: np.ndarray) -> list[CompiledConstraint]:

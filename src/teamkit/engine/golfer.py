@@ -54,6 +54,93 @@ class MeetingCost:
         )
 
 
+class StationVisits:
+    """Rules of the kind "not the same exercise twice" (per day, or over the event) as a term
+    of the all-sessions search: with the routes fixed, a person visits the stations of their
+    team's route, so a swap changes what two people do, and whether they now do a station a
+    second time depends on the other sessions *as they are then*. Per unit of sessions, the
+    visits of every person to every station are counted and kept up to date by the swaps.
+
+    ``team_visits[k]``: ``(T_k, S)`` 0/1, the stations of each team's route in session ``k``
+    (``None`` for a session without stations); ``units``: (sessions, hard, weight) per rule
+    and unit; a station done ``c`` times in a unit costs ``c - 1``.
+    """
+
+    def __init__(
+        self,
+        team_visits: list[np.ndarray | None],
+        units: list[tuple[tuple[int, ...], bool, float]],
+        assignment: np.ndarray,
+    ) -> None:
+        S = next((v.shape[1] for v in team_visits if v is not None), 0)
+        self.V = [None if v is None else v.astype(np.int16) for v in team_visits]
+        self.units = [(tuple(k for k in unit if self.V[k] is not None), hard, weight) for unit, hard, weight in units]
+        self.units_of: list[list[int]] = [[] for _ in team_visits]
+        self.count: list[np.ndarray] = []
+        for u, (unit, _hard, _weight) in enumerate(self.units):
+            count = np.zeros((assignment.shape[1], S), dtype=np.int16)
+            for k in unit:
+                self.units_of[k].append(u)
+                here = assignment[k] >= 0
+                count[here] += self.V[k][assignment[k, here]]
+            self.count.append(count)
+
+    def score(self) -> tuple[float, float]:
+        hard = soft = 0.0
+        for (_unit, is_hard, weight), count in zip(self.units, self.count):
+            excess = float(np.maximum(count.astype(np.int64) - 1, 0).sum())
+            if is_hard:
+                hard += excess
+            else:
+                soft += weight * excess
+        return hard, soft
+
+    def delta(
+        self, k: int, I: np.ndarray, J: np.ndarray, a: np.ndarray, b: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Hard and soft change if ``I[x]`` (in team ``a[x]``) and ``J[x]`` (in ``b[x]``)
+        swapped teams in session ``k``."""
+        dh = np.zeros(len(I))
+        ds = np.zeros(len(I))
+        V = self.V[k]
+        if V is None:
+            return dh, ds
+        change = V[b].astype(np.int64) - V[a]  # what I gains; J the opposite
+        for u in self.units_of[k]:
+            _unit, is_hard, weight = self.units[u]
+            d = np.zeros(len(I))
+            for who, sign in ((I, 1), (J, -1)):
+                before = self.count[u][who].astype(np.int64)
+                after = before + sign * change
+                d += (np.maximum(after - 1, 0) - np.maximum(before - 1, 0)).sum(axis=1)
+            if is_hard:
+                dh += d
+            else:
+                ds += weight * d
+        return dh, ds
+
+    def swap(self, k: int, i: int, j: int, a: int, b: int) -> None:
+        """``i`` moved from team ``a`` to ``b`` of session ``k``, and ``j`` the other way."""
+        V = self.V[k]
+        if V is None:
+            return
+        for u in self.units_of[k]:
+            self.count[u][i] += V[b] - V[a]
+            self.count[u][j] += V[a] - V[b]
+
+    def conflicted(self, k: int, people: np.ndarray, teams: np.ndarray) -> np.ndarray:
+        """Whether each of ``people`` (in ``teams`` of session ``k``) does a station of their
+        route there again elsewhere in a unit of a hard rule."""
+        out = np.zeros(len(people), dtype=bool)
+        V = self.V[k]
+        if V is None:
+            return out
+        for u in self.units_of[k]:
+            if self.units[u][1]:
+                out |= ((self.count[u][people] > 1) & (V[teams] > 0)).any(axis=1)
+        return out
+
+
 class EventTabu:
     """The search state: every session's teams, the meeting matrix, one LocalSearch per
     session for its own rules."""
@@ -65,8 +152,13 @@ class EventTabu:
         searches: list[LocalSearch],
         cost: MeetingCost,
         rng: np.random.Generator,
+        visits: StationVisits | None = None,
+        frozen: frozenset[int] = frozenset(),
     ) -> None:
+        """``visits``: the station rules, when the sessions have routes; ``frozen``: sessions
+        whose teams stay as they are."""
         self.A = assignment  # (S, n), -1 for absent; updated in place
+        self.visits = visits
         self.present = present
         self.searches = searches
         self.cost = cost
@@ -81,7 +173,7 @@ class EventTabu:
             for members in self._teams(k):
                 self.C[np.ix_(members, members)] += 1
         np.fill_diagonal(self.C, 0)
-        self.movable = [ls.movable for ls in searches]
+        self.movable = [np.zeros_like(ls.movable) if k in frozen else ls.movable for k, ls in enumerate(searches)]
         # Each session's teams as a padded (teams x width) matrix, and each person's column
         # in it, kept up to date by swaps (sizes never change).
         self.M = [self._members_matrix(k) for k in range(S)]
@@ -107,6 +199,9 @@ class EventTabu:
 
     def score(self) -> tuple[float, float]:
         hard, soft = self.meeting_score()
+        if self.visits is not None:
+            vh, vs = self.visits.score()
+            hard, soft = hard + vh, soft + vs
         for ls in self.searches:
             hard += ls.hard
             soft += ls.soft
@@ -154,6 +249,8 @@ class EventTabu:
         ls = self.searches[k]
         if ls.hard_terms and ls.hard > EPS:
             bad |= ls.team_penalties(hard=True)[ls.st.team] > EPS
+        if self.visits is not None:
+            bad |= self.visits.conflicted(k, people, self.A[k, people])
         return people[bad & self.movable[k]]
 
     def swap(self, k: int, i: int, j: int) -> None:
@@ -171,6 +268,8 @@ class EventTabu:
         self.C[j, Xa] += 1
         self.C[Xa, j] += 1
         self.A[k, i], self.A[k, j] = b, a
+        if self.visits is not None:
+            self.visits.swap(k, i, j, a, b)
         ci, cj = self.col[k, i], self.col[k, j]
         self.M[k][a, ci], self.M[k][b, cj] = j, i
         self.col[k, i], self.col[k, j] = cj, ci
@@ -180,6 +279,8 @@ class EventTabu:
     def done(self, bound: float) -> bool:
         """No hard violation left and the meeting cost at its lower bound."""
         hard, soft = self.meeting_score()
+        if self.visits is not None:
+            hard += self.visits.score()[0]
         return hard + sum(ls.hard for ls in self.searches) <= EPS and soft <= bound + EPS
 
     def run(self, max_iterations: int, deadline: float, bound: float) -> None:
@@ -240,6 +341,9 @@ class EventTabu:
             if not len(I):
                 continue
             dh, ds = self._meeting_delta(k, M, I, J)
+            if self.visits is not None:
+                vh, vs = self.visits.delta(k, I, J, self.A[k, I], self.A[k, J])
+                dh, ds = dh + vh, ds + vs
             ls = self.searches[k]
             if ls.terms:
                 oh, os_ = ls._evaluate_swaps(self.local[k, I], self.local[k, J])
