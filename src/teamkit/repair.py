@@ -484,12 +484,13 @@ def _repair(
         other session fixed: it mended the hard rules with little regard for who stays, and
         keeping places is what this search weighs. Kept where no hard rule breaks."""
         for i, k in enumerate(todo):
-            saved, routes = assignment[k].copy(), acts.routes[k] if acts is not None else None
+            saved = assignment[k].copy()
+            stations = (acts.routes[k], acts.staff[k]) if acts is not None else None
             now = time.monotonic()
             if plan_session(k, now + max(0.0, until - now) / (len(todo) - i), pass_) > EPS:
                 assignment[k] = saved
-                if acts is not None:
-                    acts.routes[k] = routes
+                if stations is not None:
+                    acts.routes[k], acts.staff[k] = stations
                 meetings.update(k)
 
     across = _tabu_applies(problem, stations=True)
