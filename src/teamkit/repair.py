@@ -318,6 +318,16 @@ def _repair(
     # Roles are re-assigned at the end, over the whole event.
     reserve = min(2.0, 0.15 * time_limit) if problem.roles else 0.0
 
+    def own_terms(k: int, present: np.ndarray, keep: Callable[[CompiledConstraint], bool]) -> list:
+        """Session k's terms beyond its own rules, other sessions' meetings aside: kept-team
+        pins, role cover, the station costs that ``keep`` keeps, and the cost of leaving
+        one's old team."""
+        terms = _keep_team_pins(problem, assignment, k, present) + role_cover(problem, k, present)
+        if acts is not None:
+            terms += [cc for cc in acts.team_costs(k, assignment, present) if keep(cc)]
+        terms.append(_keep_cost(problem, old, k, present, stability))
+        return terms
+
     def compiled(k: int, soften: bool = False):
         """Session k's model with every other session fixed: its own rules, the rules across
         sessions as pairs, the station rules as costs for the routes as they stand, and the
@@ -326,12 +336,7 @@ def _repair(
         answer, and finds a better one where the freed teams allow."""
         present = np.asarray(problem.layout(k).present, dtype=np.int64)
         extra = derived_constraints(problem, meetings, k, present, names)
-        extra += _keep_team_pins(problem, assignment, k, present)
-        extra += role_cover(problem, k, present)
-        if acts is not None:
-            costs = acts.team_costs(k, assignment, present)
-            extra += [cc for cc in costs if not (soften and cc.constraint.hard)]
-        extra.append(_keep_cost(problem, old, k, present, stability))
+        extra += own_terms(k, present, lambda cc: not (soften and cc.constraint.hard))
         cs = compile_session(problem, k, extra)
         if soften:
             cs = attrs.evolve(
@@ -457,16 +462,15 @@ def _repair(
         stand; keeps what lowers the hard penalty of the sessions not held."""
         saved = assignment.copy()
         before = sum(hard.values())
-        extra = []
-        for k in range(S):
-            present = np.asarray(problem.layout(k).present, dtype=np.int64)
-            own = _keep_team_pins(problem, assignment, k, present) + role_cover(problem, k, present)
-            if acts is not None:
-                own += [
-                    cc for cc in acts.team_costs(k, assignment, present) if not isinstance(cc.constraint, ExerciseOnce)
-                ]
-            own.append(_keep_cost(problem, old, k, present, stability))
-            extra.append(own)
+        # The exercise rules are counted by the search itself, over the sessions as they stand.
+        extra = [
+            own_terms(
+                k,
+                np.asarray(problem.layout(k).present, dtype=np.int64),
+                lambda cc: not isinstance(cc.constraint, ExerciseOnce),
+            )
+            for k in range(S)
+        ]
         visits = acts.visit_term(assignment) if acts is not None else None
         _event_tabu(problem, assignment, seed, until, float("inf"), extra, visits, frozenset(held_k))
         for k in range(S):
