@@ -354,6 +354,10 @@ def test_mdgp_table_and_defaults() -> None:
     import mdgp as mdgp_benchmark
 
     lines = _run("mdgp.py", MDGP_FILE, "--seeds", "2", "--no-baseline").stdout.splitlines()
+    from teamkit.engine import mdgp
+
+    # The title says which diversity search ran (compiled before the timed runs, if it can be).
+    assert ("search compiled (numba " in lines[0]) == (mdgp.compiled_walk() is not None), lines[0]
     assert lines[1].split()[:4] == ["instance", "n", "solver", "seed"]
     rows = [line.split() for line in lines[3:]]
     assert [row[3] for row in rows] == ["0", "1", "mean"]

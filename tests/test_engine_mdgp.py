@@ -174,6 +174,80 @@ def test_same_seed_same_groups():
     assert a.plan == b.plan and a.objective == b.objective
 
 
+needs_numba = pytest.mark.skipif(mdgp.compiled_walk() is None, reason="numba is not installed")
+
+
+@needs_numba
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(4, 36),
+    st.integers(2, 7),
+    st.integers(0, 3),
+    st.booleans(),
+    st.integers(1, 2500),
+    st.integers(0, 2**16),
+)
+def test_compiled_walk_makes_the_same_moves_as_numpy(n, m, slack, integral, iterations, seed):
+    # The compiled walk must return, for any instance, budget and seed, the plan of the numpy
+    # walk: same ranking of swaps (float32, first best), aspiration, one-moves, tabu, kicks.
+    # Up to 36 people and 2,500 iterations, episodes stall (after 25 n) and are kicked.
+    m = min(m, n // 2)
+    rng = np.random.default_rng(seed)
+    D = rng.integers(-3, 20, size=(n, n)).astype(float) if integral else rng.normal(5.0, 3.0, size=(n, n))
+    D = np.triu(D, 1)
+    D = D + D.T
+    sizes = np.full(m, n // m)
+    sizes[: n % m] += 1
+    low, high = np.maximum(1, sizes - slack), sizes + slack
+    runs = [
+        mdgp.search(D, low, high, np.random.default_rng(seed), iterations=iterations, compiled=compiled)
+        for compiled in (False, True)
+    ]
+    assert np.array_equal(runs[0], runs[1])
+    counts = np.bincount(runs[1], minlength=m)
+    assert np.all(counts >= low) and np.all(counts <= high)
+
+
+@needs_numba
+def test_compiled_walk_matches_on_an_mdgplib_instance():
+    # A real instance, long enough for many episodes, ties among integer distances included.
+    D, bounds = read_mdgp(DATA / "RanInt_n012_ds_01.txt")
+    rng = np.random.default_rng(11)
+    big = rng.integers(0, 100, size=(90, 90)).astype(float)
+    big = np.triu(big, 1) + np.triu(big, 1).T
+    for matrix, low, high, iterations in (
+        (D, *(np.array(b) for b in zip(*bounds)), 4000),
+        (big, np.full(9, 8), np.full(9, 12), 6000),
+    ):
+        runs = [
+            mdgp.search(matrix, low, high, np.random.default_rng(5), iterations=iterations, compiled=compiled)
+            for compiled in (False, True)
+        ]
+        assert np.array_equal(runs[0], runs[1])
+
+
+def test_numpy_walk_where_numba_is_missing_or_turned_off(monkeypatch):
+    monkeypatch.setattr(mdgp, "_kernel", False)  # as if numba failed to load
+    assert mdgp.compiled_walk() is None
+    D, two = np.ones((4, 4)) - np.eye(4), np.full(2, 2)
+    with pytest.raises(RuntimeError, match="needs numba"):
+        mdgp.search(D, two, two, np.random.default_rng(0), iterations=5, compiled=True)
+    group = mdgp.search(D, two, two, np.random.default_rng(0), iterations=5)
+    assert np.array_equal(np.bincount(group), [2, 2])
+    # The budget follows the walk that runs: the numpy one's is smaller, nothing set aside.
+    assert mdgp.iteration_budget(120, 3.0) == mdgp.iteration_budget(120, 3.0, compiled=False)
+    monkeypatch.setattr(mdgp, "_kernel", None)
+    monkeypatch.setenv("TEAMKIT_NUMBA", "0")
+    assert mdgp.compiled_walk() is None
+
+
+def test_compiled_budget_sets_aside_the_load_and_runs_more_iterations():
+    compiled, plain = (mdgp.iteration_budget(120, 3.0, compiled=c) for c in (True, False))
+    assert compiled == int(mdgp.BUDGET_SHARE * (3.0 - mdgp.COMPILED_LOAD) / mdgp.iteration_cost(120, True))
+    assert compiled > 3 * plain
+    assert mdgp.iteration_budget(120, 0.1, compiled=True) == 1  # the load takes it all
+
+
 def test_deadline_cuts_the_search_short():
     rng = np.random.default_rng(0)
     D = rng.random((150, 150))

@@ -41,6 +41,22 @@ def test_the_estimate_grows_with_people_sessions_and_distances():
     assert "MiB" in one.describe()
 
 
+def test_the_compiled_search_is_counted_once_where_it_can_load(monkeypatch):
+    monkeypatch.setenv("TEAMKIT_NUMBA", "0")
+    without = limits.estimate_memory(diverse(40))
+    assert "compiled diversity search" not in without.parts
+    monkeypatch.setattr(limits.mdgp, "compiled_walk_installed", lambda: True)
+    with_it = limits.estimate_memory(diverse(40))
+    assert with_it.parts["compiled diversity search"] == limits.COMPILED_SEARCH_BYTES
+    assert with_it.total - without.total == limits.COMPILED_SEARCH_BYTES
+    # Not where no session goes to that search: no distances, another rule beside them, or
+    # more people than it takes.
+    assert "compiled diversity search" not in limits.estimate_memory(golfers(4, 4, 2)).parts
+    assert "compiled diversity search" not in limits.estimate_memory(diverse(40, sessions=2, linked=True)).parts
+    monkeypatch.setattr(limits.mdgp, "MAX_PEOPLE", 39)
+    assert "compiled diversity search" not in limits.estimate_memory(diverse(40)).parts
+
+
 def test_a_problem_beyond_the_memory_available_is_refused_with_the_estimate(monkeypatch, tmp_path):
     problem = diverse(40, sessions=2, linked=True)
     estimate = limits.estimate_memory(problem)

@@ -14,7 +14,10 @@ measured (``benchmarks/memory.py`` prints the estimate beside the measured peak)
 - per distance matrix (``Diversity(distances=...)``): the engine takes the rows and columns
   of the people present in each session, ``8 n^2`` bytes a copy, one copy per session
   planned at a time (all of them at once when the sessions are linked by meeting rules), and
-  the diversity search of a session holds up to three more ``n x n`` tables.
+  the diversity search of a session holds up to three more ``n x n`` tables;
+- the compiled diversity search, where numba is installed (the ``fast`` extra) and a session
+  can go to that search (only diversity rules over distances, at most
+  :data:`~teamkit.engine.mdgp.MAX_PEOPLE` people): :data:`COMPILED_SEARCH_BYTES`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from collections.abc import Mapping
 import attrs
 
 from teamkit.constraints import Diversity
+from teamkit.engine import mdgp
 from teamkit.exceptions import ProblemTooLarge
 from teamkit.model import ProblemData
 
@@ -42,6 +46,9 @@ DISTANCE_BYTES = 8
 #: (measured: one session of 4,000 people peaks at four copies of the matrix above the
 #: problem's own, one taken from it and three more in the search).
 DIVERSITY_SEARCH_COPIES = 3
+#: numba and LLVM, loaded for the compiled diversity search (measured: 131 MiB above the base
+#: when loaded from numba's cache, 185 MiB the first time, when it compiles; kept above it).
+COMPILED_SEARCH_BYTES = 200 * MIB
 
 
 @attrs.frozen
@@ -82,7 +89,21 @@ def estimate_memory(problem: ProblemData) -> MemoryEstimate:
         copies = sum(present) if linked else largest  # rows: n per session held at once
         per_copy = DISTANCE_BYTES * largest
         parts[f"distances of {name}"] = per_copy * copies + DIVERSITY_SEARCH_COPIES * per_copy * largest
+    if _compiled_search_may_run(problem, present):
+        parts["compiled diversity search"] = COMPILED_SEARCH_BYTES
     return MemoryEstimate(total=sum(parts.values()), parts=parts)
+
+
+def _compiled_search_may_run(problem: ProblemData, present: list[int]) -> bool:
+    """Whether the compiled diversity search may load: numba is there, every rule is a
+    diversity over distances (as :func:`teamkit.engine.mdgp.applies` asks of a session), and
+    some session is small enough for that search."""
+    return (
+        bool(problem.constraints)
+        and all(isinstance(c, Diversity) and c.distances is not None for c in problem.constraints)
+        and any(2 <= m <= mdgp.MAX_PEOPLE for m in present)
+        and mdgp.compiled_walk_installed()
+    )
 
 
 def available_memory() -> int | None:
