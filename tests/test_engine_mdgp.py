@@ -224,6 +224,8 @@ def test_compiled_walk_matches_on_an_mdgplib_instance():
             for compiled in (False, True)
         ]
         assert np.array_equal(runs[0], runs[1])
+    kernel = mdgp.compiled_walk()
+    assert (kernel.DONE, kernel.STALLED, kernel.CONVERGED) == (mdgp._DONE, mdgp._STALLED, mdgp._CONVERGED)
 
 
 def test_numpy_walk_where_numba_is_missing_or_turned_off(monkeypatch):

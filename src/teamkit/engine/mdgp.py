@@ -349,6 +349,10 @@ def polish(state: Grouping, eps: float) -> None:
         state.swap(int(state.elem[p]), int(state.elem[q]))
 
 
+#: The compiled walk's module once loaded, ``False`` once found missing, ``None`` before.
+_kernel = None
+
+
 def compiled_walk():
     """The compiled tabu walk (:mod:`teamkit.engine._mdgp_kernel`), or ``None`` where numba
     is not installed, fails to load, or ``TEAMKIT_NUMBA=0`` turns it off; loaded once."""
@@ -365,13 +369,11 @@ def compiled_walk():
     return _kernel or None
 
 
-_kernel = None
-
-
 def compiled_walk_installed() -> bool:
     """Whether :func:`compiled_walk` would try to load the compiled walk (numba is installed
     and not turned off), without loading it."""
     return os.environ.get("TEAMKIT_NUMBA", "1") != "0" and importlib.util.find_spec("numba") is not None
+
 
 #: Why a walk returned (the values of :mod:`teamkit.engine._mdgp_kernel`): the iterations
 #: asked for are done, the episode stalled (the caller kicks), or the search converged.
