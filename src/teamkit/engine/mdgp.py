@@ -82,8 +82,9 @@ COST_PER_PAIR = 0.52e-9
 COMPILED_COST_FIXED = 1e-6
 COMPILED_COST_PER_PAIR = 0.46e-9
 #: Seconds set aside, out of the time given, for loading the compiled walk from numba's
-#: cache on the first call in a process (0.37 s measured there, numba's import included).
-#: Compiling it, once per install or after an upgrade, takes about 3 s more.
+#: cache on the first call in a process (0.37 s measured there, numba's import included). Set
+#: aside on every call, loaded or not, so that a plan does not depend on what ran before it in
+#: the process. Compiling the walk, once per install or after an upgrade, takes about 3 s more.
 COMPILED_LOAD = 0.4
 #: Share of the time given that the fixed budget is meant to fill on that machine; the rest
 #: absorbs noise, so that the budget, not the clock, ends a run there.
