@@ -5,7 +5,7 @@ memory the machine has available, with :class:`~teamkit.exceptions.ProblemTooLar
 the estimate and its parts, rather than failing (or swapping for hours) halfway through.
 
 What grows is known from the engine's data structures, and the constants below were
-measured (``benchmarks/memory.py`` prints the estimate beside the measured peak):
+measured (``benchmarks/limits.py`` prints the estimate beside the measured peak):
 
 - the interpreter with numpy and OR-Tools loaded, and the solver's working space:
   :data:`BASE_BYTES`;
