@@ -314,7 +314,7 @@ def warm_up() -> str:
     that no timed run pays for the compilation (each run is a fresh process that loads it from
     the cache, as any process after the first does); says which walk the runs use."""
     if mdgp.compiled_walk() is None:
-        return "in numpy (numba not installed)"
+        return "in numpy (numba not installed, or TEAMKIT_NUMBA=0)"
     D = np.ones((6, 6)) - np.eye(6)
     mdgp.search(D, np.full(2, 3), np.full(2, 3), np.random.default_rng(0), iterations=3, compiled=True)
     import numba

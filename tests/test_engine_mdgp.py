@@ -174,7 +174,9 @@ def test_same_seed_same_groups():
     assert a.plan == b.plan and a.objective == b.objective
 
 
-needs_numba = pytest.mark.skipif(mdgp.compiled_walk() is None, reason="numba is not installed")
+needs_numba = pytest.mark.skipif(
+    mdgp.compiled_walk() is None, reason="no compiled walk: numba is not installed, or TEAMKIT_NUMBA=0"
+)
 
 
 @needs_numba
