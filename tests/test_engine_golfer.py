@@ -11,6 +11,8 @@ import teamkit as tk
 from teamkit.engine.golfer import StationVisits
 from teamkit.solve import _event_tabu, _plan
 
+from .helpers import golfers
+
 # Three sessions of four teams over five stations; sessions 0 and 1 share a day.
 SESSIONS, TEAMS, STATIONS, PEOPLE = 3, 4, 5, 16
 UNITS = [((0, 1), True, 1.0), ((0, 1, 2), False, 2.5)]
@@ -91,13 +93,7 @@ def test_conflicted_people_do_a_station_of_their_route_twice_in_the_day(state):
 def test_frozen_sessions_stay_while_the_others_lose_their_repeats():
     """Three rounds of 12 in teams of 3, nobody meeting twice: the first round frozen as
     held, the tabu rearranges only the two others, and the repeats go."""
-    m = tk.Model()
-    for i in range(12):
-        m.add_participant(f"p{i:02d}")
-    for k in range(3):
-        m.add_session(f"r{k + 1}", team_size=3)
-    m.add_constraint(tk.MeetAtMost(1))
-    problem = m.data()
+    problem = golfers(4, 3, 3, tk.MeetAtMost(1))
     same = np.arange(12) // 3  # every round the same teams: every pair repeats
     assignment = np.stack([same, same, same]).astype(np.int64)
     _event_tabu(problem, assignment, seed=0, deadline=float("inf"), bound=0.0, frozen=frozenset({0}))

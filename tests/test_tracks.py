@@ -15,7 +15,7 @@ from teamkit.engine.activities import Activities
 from teamkit.engine.tracks import day_tracks
 from teamkit.solvers.ortools.stations import StationRequest, plan_stations
 from teamkit.solvers.ortools.tracks import SplitRequest, TrackRequest, plan_tracks, split_people
-from tests.helpers import solve_and_check
+from tests.helpers import golfers, solve_and_check
 
 
 def request(teams: tuple[int, ...], capacity: list[int], slots: list[int], **options) -> TrackRequest:
@@ -232,13 +232,7 @@ def test_event_tabu_keeps_costs_it_is_given() -> None:
     from teamkit.engine.compiled import CompiledConstraint
     from teamkit.solve import _event_tabu, _tabu_applies
 
-    m = tk.Model()
-    for i in range(16):
-        m.add_participant(f"p{i:02d}")
-    for k in range(3):
-        m.add_session(f"s{k + 1}", team_size=4)
-    m.add_constraint(tk.MeetAtMost(1))
-    problem = m.data()
+    problem = golfers(4, 4, 3, tk.MeetAtMost(1))
     assert _tabu_applies(problem)
     # the same teams three times: every pair of team-mates meets three times
     assignment = np.tile(np.repeat(np.arange(4), 4), (3, 1))
