@@ -157,10 +157,10 @@ def test_a_new_rule_moves_people_and_names_itself_as_the_reason(base) -> None:
 
 def test_a_new_rule_that_the_sessions_held_make_impossible_is_explained(base) -> None:
     problem, plan = base
-    team = plan.session("s4").teams[0]
+    team = plan.session("s1").teams[0]
     a, b = team.members[:2]
-    rule = tk.Apart([a, b], sessions=["s4"])
-    # With s1-s3 held and nobody meeting twice, s4 has no room to part them.
+    rule = tk.Together([a, b], sessions=["s4"])
+    # They met in s1, which is held, and nobody may meet twice: s4 cannot bring them together.
     out = repair(event(rule), plan, held=["s1", "s2", "s3"], time_limit=10)
     assert out.result.status is tk.Status.INFEASIBLE
     assert out.result.plan is None and out.moves == ()

@@ -78,6 +78,42 @@ def test_barred_teams_get_stations_they_may_do() -> None:
             assert (a[g] & ~barred).sum() >= 2
 
 
+@pytest.mark.parametrize("holding", [2, 3])
+def test_barred_stations_take_visits_only_from_teams_free_of_barred_people(holding: int) -> None:
+    # Five teams, five stations of one team each: every station is full in each of the three
+    # slots, the barred one too. A team visits a station once, so its three visits come from
+    # three different teams, all free of barred people: there are three when two teams hold
+    # barred people, two when three do (the shares of capacity alone would fit both).
+    barred = np.array([True, False, False, False, False])
+    req = TrackRequest(
+        teams=(5,),
+        capacity=np.ones(5, dtype=int),
+        staff=np.zeros(5, dtype=int),
+        open=(np.ones((5, 3), dtype=bool),),
+        instructors=(99,),
+        barred=((barred, (holding,)),),
+    )
+    found = plan_tracks(req, seconds=5, seed=0)
+    assert (found is not None) == (holding == 2)
+    # The routes agree: with three teams holding barred people no plan seats them.
+    routes = StationRequest(
+        teams=5,
+        slots=(1, 2, 3),
+        capacity=req.capacity,
+        duration=np.ones(5, dtype=np.int64),
+        open=req.open[0],
+        staff=req.staff,
+        can_run=np.ones((1, 5), dtype=bool),
+        forbidden=np.zeros((5, 5), dtype=np.int64),
+        cost=np.zeros((5, 5)),
+        groups=((barred, holding, 1), (np.zeros(5, dtype=bool), 50 - holding, 10)),
+        team_high=np.full(5, 10, dtype=np.int64),
+    )
+    plan = plan_stations(routes, None, seconds=5, seed=0)
+    assert plan is not None and plan.seating is not None
+    assert (plan.seating[0].sum() == holding) == (holding == 2)
+
+
 def test_instructors_limit_the_stations_open_at_once() -> None:
     req = request((2, 2), [1] * 8, [2, 2])
     assert plan_tracks(req, seconds=5, seed=0) is not None
@@ -136,7 +172,9 @@ def test_station_design_stays_within_each_teams_allowed_stations() -> None:
         assert len(set(found.route[t].tolist())) == 3
 
 
-def day_event(people: int = 48, team_size: int = 4, keep: bool = False, pin: bool = False) -> tk.ProblemData:
+def day_event(
+    people: int = 48, team_size: int = 4, keep: bool = False, pin: bool = False, stations: str = "ABCDEF"
+) -> tk.ProblemData:
     """One day of three sessions of two slots, six stations each holding a third of the
     teams: one track would need three stations per session, nine in the day."""
     m = tk.Model()
@@ -144,7 +182,7 @@ def day_event(people: int = 48, team_size: int = 4, keep: bool = False, pin: boo
         m.add_participant(f"p{i:02d}", attributes={"echelon": ["II", "III", "IV"][i % 3], "gender": "MF"[i % 2]})
     for k in range(3):
         m.add_session(f"s{k + 1}", team_size=team_size, day="d1", slots=2, keep_teams=keep and k == 2)
-    for name in "ABCDEF":
+    for name in stations:
         m.add_station(name, capacity=people // team_size // 3)
     m.add_constraint(tk.Balance("echelon"))
     m.add_constraint(tk.Balance("gender"))
@@ -208,6 +246,32 @@ def test_activities_plan_the_day_once_before_its_stations() -> None:
     # people may use exactly their track's stations
     forbidden = acts.forbidden(0, assignment, present)
     assert (forbidden == ~day.allowed[0][day.track]).all()
+
+
+def test_the_days_last_session_to_be_routed_may_mix_the_tracks() -> None:
+    problem = day_event(stations="ABCDEFGHI")  # room for more stations than a route uses
+    acts = Activities(problem)
+    n = problem.num_participants
+    assignment = np.full((3, n), -1)
+    acts.plan_day(0, assignment, seed=0)
+    day = acts.tracks[0]
+    present = np.arange(n)
+    # Sessions 1 and 2 formed and routed within the tracks.
+    for k in (0, 1):
+        for g in np.unique(day.track):
+            teams = np.flatnonzero(day.team_track == g)
+            people = np.flatnonzero(day.track == g)
+            assignment[k, people] = teams[(np.arange(len(people)) + k) % len(teams)]
+        acts.routes[k] = np.array([np.flatnonzero(day.allowed[k][g])[:2] for g in day.team_track])
+    # Session 2 is still to come: session 2's people keep to their tracks.
+    assert (acts.forbidden(1, assignment, present) >= ~day.allowed[1][day.track]).all()
+    # Session 3 is the last: only the stations each person did today are barred.
+    done = np.zeros((n, acts.S), dtype=bool)
+    for k in (0, 1):
+        for i in range(n):
+            done[i, acts.routes[k][assignment[k, i]]] = True
+    assert (acts.forbidden(2, assignment, present) == done).all()
+    assert (~day.allowed[2][day.track] & ~done).any()  # which the tracks would have barred
 
 
 def test_lns_frees_teams_the_members_may_join_first() -> None:

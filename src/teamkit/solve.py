@@ -221,6 +221,9 @@ def _solve(
 
 #: Passes over the sessions at most; each pass re-plans every session with the others fixed.
 MAX_PASSES = 12
+#: The share of a session's time that designing its stations, before its teams are formed,
+#: may take with resumes (the first design always runs).
+DESIGN_SHARE = 0.4
 
 
 def _keep_team_pins(
@@ -342,6 +345,7 @@ def _solve_event(
         actual members after."""
         if acts is None or not acts.has_slots(k):
             return
+        started_design = time.monotonic()
         if not formed:
             # From the time limit, not the clock: the same request gets the same tracks.
             acts.plan_day(k, assignment, seed, seconds=min(TRACK_SECONDS, 0.05 * time_limit))
@@ -368,13 +372,25 @@ def _solve_event(
             request = acts.request(k, assignment, formed)
             found = plan_stations(request, None, seconds=budget, seed=seed, effort=6.0)
         # A design that cannot seat everyone is resumed from where it stopped, a few times:
-        # each seat it finds spares the team forming a broken rule.
+        # each seat it finds spares the team forming a broken rule. The resumes stop when one
+        # seats nobody more, and they end by the design's share of the session's time: the
+        # team forming that follows needs the rest (without it the session is left as the
+        # greedy start made it, far worse than a seat or two short).
+        design_until = started_design + DESIGN_SHARE * (session_deadline - started_design)
+        seated = -1
         for again in range(0 if late else 3):
             if found is None or found.seating is None:
                 break
-            if int(found.seating.sum()) >= sum(size for _, size, _ in request.groups):
+            now_seated = int(found.seating.sum())
+            if now_seated >= sum(size for _, size, _ in request.groups) or now_seated <= seated:
                 break
-            found = plan_stations(request, found, seconds=budget, seed=seed + again + 1, effort=6.0) or found
+            if clock.left(design_until) < 0.5 * budget:
+                break
+            seated = now_seated
+            resumed = plan_stations(
+                request, found, seconds=min(budget, clock.left(design_until)), seed=seed + again + 1, effort=6.0
+            )
+            found = resumed or found
         if found is not None:
             acts.adopt(k, found)
         elif acts.routes[k] is None:

@@ -212,7 +212,7 @@ class Activities:
             cost = np.outer(people[present].astype(float), bad_slots)
             out.append(CompiledConstraint(c, self.names[index], {"cost": cost}))
         if k in self.tracks:
-            outside = self.tracks[k].forbidden(k, present).astype(np.int64) @ visits_here.T
+            outside = self._track_forbidden(k, present).astype(np.int64) @ visits_here.T
             out.append(CompiledConstraint(Constraint(label=TRACKS), TRACKS, {"cost": outside.astype(float)}))
         if self.seating[k] is not None and out:
             group_of, seats = self.seating[k]
@@ -256,7 +256,7 @@ class Activities:
                 else:
                     cost += c.weight * per_team
             if k in self.tracks:
-                np.add.at(forbidden, teams[present], self.tracks[k].forbidden(k, present).astype(np.int64))
+                np.add.at(forbidden, teams[present], self._track_forbidden(k, present).astype(np.int64))
         else:
             groups, limits = self._groups(k, assignment, present)
             m = max(1, len(present))
@@ -369,8 +369,16 @@ class Activities:
             if c.hard and c.applies_to(session.id):
                 out[people[present]] |= where
         if tracks and k in self.tracks:
-            out |= self.tracks[k].forbidden(k, present)
+            out |= self._track_forbidden(k, present)
         return out
+
+    def _track_forbidden(self, k: int, present: np.ndarray) -> np.ndarray:
+        """``(m, S)``: the stations the day's tracks keep each present person from in
+        session ``k`` (:meth:`DayTracks.forbidden`): none once every other session of the
+        day has its routes."""
+        day = self.tracks[k]
+        last = all(self.routes[kk] is not None for kk in day.sessions if kk != k)
+        return day.forbidden(k, present, last=last)
 
     def plan_day(self, k: int, assignment: np.ndarray, seed: int, seconds: float = TRACK_SECONDS) -> None:
         """Tracks for session ``k``'s day (:mod:`teamkit.engine.tracks`), once, before any

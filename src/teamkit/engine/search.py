@@ -58,6 +58,10 @@ from teamkit.engine.terms import (
 EPS = 1e-9
 
 
+#: Rounds of the tabu repair in a session's search while hard violations are left.
+REPAIR_ROUNDS = 4
+
+
 def better(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether (hard, soft) score ``a`` beats ``b``: fewer hard violations first."""
     return a[0] < b[0] - EPS or (abs(a[0] - b[0]) <= EPS and a[1] < b[1] - EPS)
@@ -573,7 +577,14 @@ def solve_session(
     m = cs.m
 
     def descend(search: LocalSearch) -> None:
-        search.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
+        # A repair that stalls is started again from its best plan with fresh tabu lists,
+        # a few times while time is left: on tight sessions (the last of a day whose people
+        # have met many of each other) a stall at one or two violations is often broken by
+        # the next round, where CP-SAT on a few teams rarely finds the way.
+        for _ in range(REPAIR_ROUNDS):
+            search.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
+            if search.hard <= EPS or clock.expired(deadline):
+                break
         search.improve(max_iterations=50 * m + 2000, patience=min(2 * cs.num_teams + 20, 300), deadline=deadline)
 
     descend(ls)

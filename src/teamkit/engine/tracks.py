@@ -7,7 +7,8 @@ search ends with a handful of people who fit no team. A day plan removes the dif
 instead of searching through it: the people are split into a few *tracks* (two, usually),
 each track gets a set of stations per session, disjoint over the day, and every team is
 formed within one track. Whatever the teams and routes, nobody then repeats an exercise that
-day. The split keeps each track a fair sample of the people (so teams within it can still be
+day. (The day's last session to be formed may mix the tracks: by then the day's rule itself
+says what each person may still do, see :meth:`DayTracks.forbidden`.) The split keeps each track a fair sample of the people (so teams within it can still be
 balanced and spread), and sends each person to the track whose stations they did least on
 other days. See :mod:`teamkit.solvers.ortools.tracks` for the two models.
 
@@ -46,8 +47,18 @@ class DayTracks:
     team_track: np.ndarray
     allowed: dict[int, np.ndarray]
 
-    def forbidden(self, k: int, present: np.ndarray) -> np.ndarray:
-        """``(m, S)``: the stations outside each present person's track in session ``k``."""
+    def forbidden(self, k: int, present: np.ndarray, last: bool = False) -> np.ndarray:
+        """``(m, S)``: the stations outside each present person's track in session ``k``;
+        none when ``k`` is the ``last`` of the day's sessions to be routed.
+
+        Until then the designs of the sessions to come count on everyone keeping to their
+        track, and keeping to it makes a track's people alike (one group each in the
+        station design's seating witness). In the last one the day's rule itself says what
+        each person may still do, and the teams may mix the tracks: forming them within the
+        tracks is far more constrained than the rule needs, each track's people having met
+        many of each other earlier in the day."""
+        if last:
+            return np.zeros((len(present), self.allowed[k].shape[1]), dtype=bool)
         return ~self.allowed[k][self.track[present]]
 
 

@@ -174,6 +174,7 @@ def _solve(
         for j in runners:
             assign[j, s, i] = model.new_bool_var(f"staff[{j},{s},{i}]")
         model.add(sum(assign[j, s, i] for j in runners) == int(req.staff[s]) * u)
+    stays: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for j in range(req.can_run.shape[0]):
         for i in range(L):
             model.add_at_most_one(v for (jj, _, ii), v in assign.items() if jj == j and ii == i)
@@ -181,7 +182,7 @@ def _solve(
             if i > 0:
                 for s in range(S):
                     if (j, s, i) in assign and (j, s, i - 1) in assign:
-                        stay = model.new_bool_var("")
+                        stay = stays[j, s, i] = model.new_bool_var("")
                         model.add_implication(stay, assign[j, s, i])
                         model.add_implication(stay, assign[j, s, i - 1])
                         objective.append(-1 * stay)
@@ -217,26 +218,47 @@ def _solve(
         staffed = set(hint.staff)
         for (j, s, i), var in assign.items():
             model.add_hint(var, (i, s, j) in staffed)
+        for (j, s, i), var in stays.items():
+            model.add_hint(var, (i, s, j) in staffed and (i - 1, s, j) in staffed)
         for (s, i), var in used.items():
             model.add_hint(var, bool(np.any(hint.route[:, i] == s)))
         if hint.seating is not None and seats and hint.seating.shape == (len(req.groups), T):
             for (g, t), var in seats.items():
                 model.add_hint(var, int(hint.seating[g, t]))
+    start_plan = None
+    if hint is not None:
+        # The hinted plan as this model scores it (the hint fixed, CP-SAT fills in the rest).
+        # The search itself may lose the hint: presolve's symmetry breaking fixes variables
+        # that the hint sets otherwise, and CP-SAT then repairs it into a plan that can be
+        # far worse. What it returns is kept only if it is no worse than this.
+        fixed = _solver(max(0.05, seconds), seed, 1)
+        fixed.parameters.fix_variables_to_their_hinted_value = True
+        if run(fixed, model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            start_plan = (fixed.objective_value, _read_plan(req, fixed, start, assign, seats))
     solver = _solver(max(0.05, seconds), seed, 1, deterministic=effort)
     status = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if start_plan is not None:
+            return start_plan[1], False
         return None, status == cp_model.INFEASIBLE
-    route = np.full((T, L), -1, dtype=np.int64)
+    if start_plan is not None and start_plan[0] < solver.objective_value:
+        return start_plan[1], False
+    return _read_plan(req, solver, start, assign, seats), False
+
+
+def _read_plan(req: StationRequest, solver: cp_model.CpSolver, start: dict, assign: dict, seats: dict) -> StationPlan:
+    """The station plan of a solved model."""
+    route = np.full((req.teams, len(req.slots)), -1, dtype=np.int64)
     for (t, s, a), var in start.items():
         if solver.boolean_value(var):
             route[t, a : a + int(req.duration[s])] = s
     staff = tuple(sorted((i, s, j) for (j, s, i), var in assign.items() if solver.boolean_value(var)))
     seating = None
     if seats:
-        seating = np.zeros((len(req.groups), T), dtype=np.int64)
+        seating = np.zeros((len(req.groups), req.teams), dtype=np.int64)
         for (g, t), var in seats.items():
             seating[g, t] = solver.value(var)
-    return StationPlan(route, staff, seating), False
+    return StationPlan(route, staff, seating)
 
 
 def _seat_groups(req: StationRequest, model: cp_model.CpModel, start: dict, objective: list) -> dict:

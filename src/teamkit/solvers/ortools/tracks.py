@@ -77,8 +77,10 @@ def plan_tracks(req: TrackRequest, *, seconds: float, seed: int) -> TrackPlan | 
                     if open_[s, l]:
                         share[g, s, l] = model.new_int_var(0, int(min(req.capacity[s], req.teams[g])), "")
                         model.add(share[g, s, l] == 0).only_enforce_if(x[g, k, s].Not())
-                # A team visits a station at most once in a session.
-                model.add(sum(share.get((g, s, l), 0) for l in range(L)) <= req.teams[g])
+                # A team visits a station at most once in a session; a station barred to some
+                # people, only by the teams holding none of them.
+                may_visit = req.teams[g] - max((counts[g] for where, counts in req.barred if where[s]), default=0)
+                model.add(sum(share.get((g, s, l), 0) for l in range(L)) <= max(0, may_visit))
             for l in range(L):
                 model.add(sum(share.get((g, s, l), 0) for s in range(S)) == req.teams[g])
                 for where, counts in req.barred:
