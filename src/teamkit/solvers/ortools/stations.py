@@ -130,9 +130,10 @@ def _solve(
     effort: float,
     fix_pins: bool,
 ) -> tuple[StationPlan | None, bool]:
-    """One CP-SAT run of the station model: the plan found, if any, and whether the model
+    """One CP-SAT search of the station model: the plan found, if any, and whether the model
     was proved infeasible. With ``fix_pins``, hard station pins are constraints; otherwise
-    every pin is a cost."""
+    every pin is a cost. With a ``hint``, the hinted plan is scored first and returned when
+    the search ends worse (or without a plan)."""
     T, S, L = req.teams, len(req.capacity), len(req.slots)
     model = cp_model.CpModel()
     starts = _starts(req)
