@@ -58,7 +58,7 @@ from teamkit.engine.terms import (
 EPS = 1e-9
 
 
-#: Rounds of the tabu repair in a session's search while hard violations are left.
+#: Rounds of the tabu repair in a large session's search while hard violations are left.
 REPAIR_ROUNDS = 4
 
 
@@ -576,12 +576,15 @@ def solve_session(
         on_step(ls)
     m = cs.m
 
+    # On a large session a repair that stalls is started again from its best plan with fresh
+    # tabu lists, a few times while time is left: on tight ones (the last of a day whose
+    # people have met many of each other) a stall at one or two violations is often broken
+    # by the next round, where CP-SAT on a few teams rarely finds the way. A small session
+    # leaves the time to fresh starts and to CP-SAT on the whole session, which settle it.
+    rounds = REPAIR_ROUNDS if m > 200 else 1
+
     def descend(search: LocalSearch) -> None:
-        # A repair that stalls is started again from its best plan with fresh tabu lists,
-        # a few times while time is left: on tight sessions (the last of a day whose people
-        # have met many of each other) a stall at one or two violations is often broken by
-        # the next round, where CP-SAT on a few teams rarely finds the way.
-        for _ in range(REPAIR_ROUNDS):
+        for _ in range(rounds):
             search.repair(max_iterations=50 * m + 2000, deadline=deadline, patience=20 * cs.num_teams + 200)
             if search.hard <= EPS or clock.expired(deadline):
                 break
