@@ -256,16 +256,16 @@ def test_the_days_last_session_to_be_routed_may_mix_the_tracks() -> None:
     acts.plan_day(0, assignment, seed=0)
     day = acts.tracks[0]
     present = np.arange(n)
-    # Sessions 1 and 2 formed and routed within the tracks.
+    # Sessions s1 and s2 formed and routed within the tracks.
     for k in (0, 1):
         for g in np.unique(day.track):
             teams = np.flatnonzero(day.team_track == g)
             people = np.flatnonzero(day.track == g)
             assignment[k, people] = teams[(np.arange(len(people)) + k) % len(teams)]
         acts.routes[k] = np.array([np.flatnonzero(day.allowed[k][g])[:2] for g in day.team_track])
-    # Session 2 is still to come: session 2's people keep to their tracks.
+    # s3 is still to come, so the people of s2 keep to their tracks.
     assert (acts.forbidden(1, assignment, present) >= ~day.allowed[1][day.track]).all()
-    # Session 3 is the last: only the stations each person did today are barred.
+    # s3 is the day's last: only the stations each person did today are barred.
     done = np.zeros((n, acts.S), dtype=bool)
     for k in (0, 1):
         for i in range(n):
