@@ -231,8 +231,9 @@ def _solve(
         # The hinted plan as this model scores it (the hint fixed, CP-SAT fills in the rest).
         # The search itself may lose the hint: presolve's symmetry breaking fixes variables
         # that the hint sets otherwise, and CP-SAT then repairs it into a plan that can be
-        # far worse. What it returns is kept only if it is no worse than this.
-        fixed = _solver(max(0.05, seconds), seed, 1)
+        # far worse. What it returns is kept only if it is no worse than this. (Fixed, the
+        # model is settled in presolve; the deterministic limit only keeps runs repeatable.)
+        fixed = _solver(max(0.05, seconds), seed, 1, deterministic=max(effort, 1.0))
         fixed.parameters.fix_variables_to_their_hinted_value = True
         if run(fixed, model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             start_plan = (fixed.objective_value, _read_plan(req, fixed, start, assign, seats))
