@@ -190,6 +190,7 @@ def run_case(case: str, time_limit: float, seed: int) -> dict[str, Any]:
             repeats=report.meetings.repeated_pairs,
             day_repeats=activities.repeats_within_day,
             event_repeats=activities.repeats_over_event,
+            repeats_by_station=dict(activities.repeats_by_station),
             event_bound=event_bound(problem),
             capacity_bound=capacity_bound(problem),
             objective=report.objective,

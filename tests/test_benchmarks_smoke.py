@@ -274,6 +274,7 @@ def test_training_json_lines() -> None:
     assert run["verified"] == (run["hard_violations"] == 0)
     assert run["event_bound"] == 32  # 16 people with limited fitness: 13 visits, 11 stations each
     assert run["capacity_bound"] >= run["event_bound"]
+    assert sum(run["repeats_by_station"].values()) == run["event_repeats"]
     assert shortfall["status"] == "infeasible"
     assert shortfall["explanation"].startswith("session 'd1-evening', slots 1 and 2: 30 teams but the stations")
     assert shortfall["seconds"] < run["seconds"]

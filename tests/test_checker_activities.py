@@ -166,6 +166,8 @@ def test_activity_report_of_the_valid_plan():
     assert activities.repeats_within_day == 0
     # s3: a, b, c and g are at B again, e and f at C again
     assert activities.repeats_over_event == 6
+    assert dict(activities.repeats_by_station) == {"A": 0, "B": 4, "C": 2, "D": 0, "E": 0}
+    assert dict(activities.repeat_distribution) == {0: 1, 1: 6}  # d did nothing twice
     assert {key: dict(load) for key, load in activities.station_load.items()} == {
         ("s1", 1): {"A": 1, "B": 1},  # C is closed; D and E are open in s2 only
         ("s1", 3): {"A": 0, "B": 1, "C": 1},
@@ -180,9 +182,13 @@ def test_activity_report_is_plain_data_and_in_the_summary():
     data = jsonable(report.activities)
     assert data["repeats_over_event"] == 6
     assert data["turn_distribution"]["scribe"] == {"1": 2, "2": 1}
+    assert data["repeats_by_station"]["B"] == 4
+    assert data["repeat_distribution"] == {"0": 1, "1": 6}
     summary = report.summary()
     assert "role scribe: turns per person 1 (2 people), 2 (1 person)" in summary
     assert "exercises repeated: 0 within a day, 6 over the event" in summary
+    assert "exercises repeated over the event, most often: B 4, C 2" in summary
+    assert "exercises repeated per person over the event: 0 (1 person), 1 (6 people)" in summary
 
 
 def test_problem_without_roles_or_stations_has_no_activity_report():
@@ -202,6 +208,10 @@ def test_exercise_repeats_within_a_day_in_the_report():
     assert activities.repeats_within_day == 3
     # over the event: a, c, e and g once each, b (A, B), d (A, C) and f (C three times) twice
     assert activities.repeats_over_event == 10
+    # a, c and g at B again and e at C (as in the valid plan), then b's A and B, d's A and C,
+    # f's two more at C
+    assert dict(activities.repeats_by_station) == {"A": 2, "B": 4, "C": 4, "D": 0, "E": 0}
+    assert dict(activities.repeat_distribution) == {1: 4, 2: 3}
 
 
 # -- roles -------------------------------------------------------------------------------------

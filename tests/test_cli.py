@@ -192,6 +192,11 @@ def test_docs_example_solves(tmp_path):
                 assert {name: n for name, n in load.items() if n} == {name: at.count(name) for name in set(at)}
     leaders = sum(len(t.roles.get("leader", ())) for s in plan.sessions for t in s.teams)
     assert sum(turns.get("leader", 0) for turns in activities["role_turns"].values()) == leaders > 0
+    # The exercises repeated, by station and by person, add up to the total.
+    assert sum(activities["repeats_by_station"].values()) == activities["repeats_over_event"]
+    by_person = activities["repeat_distribution"]
+    assert sum(int(k) * n for k, n in by_person.items()) == activities["repeats_over_event"]
+    assert sum(by_person.values()) == len(activities["role_turns"])  # everyone, from 0 up
 
 
 def test_options_override_the_event(tmp_path, fake):

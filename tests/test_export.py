@@ -420,3 +420,18 @@ def test_workbook_bytes_of_empty_table():
 
     data = workbook_bytes([Table(name="Empty", columns=("a",), rows=())])
     assert openpyxl.load_workbook(io.BytesIO(data)).sheetnames == ["Empty"]
+
+
+def test_metrics_name_the_exercises_repeated_and_who_repeats_them():
+    from tests.test_checker_activities import RULES, build, problem, valid
+
+    data, plan = problem(*RULES), build(valid())
+    report = tk.check(data, plan)
+    values = dict(metrics_table(data, plan, report).rows)
+    # s3 of that plan: a, b, c and g at B again, e and f at C again; d repeats nothing
+    assert values["exercises repeated over the event"] == 6
+    assert values["exercise repeated over the event: B"] == 4
+    assert values["exercise repeated over the event: C"] == 2
+    assert "exercise repeated over the event: A" not in values
+    assert values["people repeating 0 exercises over the event"] == 1
+    assert values["people repeating 1 exercise over the event"] == 6

@@ -144,6 +144,12 @@ class ActivityReport:
         repeats_over_event: the same over the whole event.
         station_load: per ``(session id, slot)`` of every station slot, per station, the
             teams there: every station open in the slot, and any other that receives a team.
+        repeats_by_station: ``repeats_over_event`` split by station (every station, in the
+            problem's order): which exercises people do again, the ones to look at first
+            when there are too many (an evening with too few indoor stations, say).
+        repeat_distribution: how many participants did each number of exercises again over
+            the event (everyone counted, from 0 up): whether the repeats are shared out or
+            fall on a few.
     """
 
     role_turns: Mapping[str, Mapping[str, int]]
@@ -151,6 +157,8 @@ class ActivityReport:
     repeats_within_day: int
     repeats_over_event: int
     station_load: Mapping[tuple[str, int], Mapping[str, int]]
+    repeats_by_station: Mapping[str, int] = attrs.field(factory=dict, converter=FrozenMap)
+    repeat_distribution: Mapping[int, int] = attrs.field(factory=dict, converter=FrozenMap)
 
     def summary_lines(self) -> list[str]:
         """The lines :meth:`CheckReport.summary` prints about roles and stations."""
@@ -164,6 +172,16 @@ class ActivityReport:
             lines.append(
                 f"exercises repeated: {self.repeats_within_day} within a day, {self.repeats_over_event} over the event"
             )
+        if self.repeats_over_event:
+            most = sorted(((n, name) for name, n in self.repeats_by_station.items() if n), key=lambda x: -x[0])
+            lines.append(
+                "exercises repeated over the event, most often: "
+                + ", ".join(f"{name} {n}" for n, name in most[:MOST_REPEATED])
+            )
+            people = ", ".join(
+                f"{count} ({n} {'person' if n == 1 else 'people'})" for count, n in self.repeat_distribution.items()
+            )
+            lines.append(f"exercises repeated per person over the event: {people}")
         return lines
 
 
@@ -1094,6 +1112,10 @@ def _station_pin(c: StationPin, act: _Activity, cells: list) -> float:
     return 1.0
 
 
+#: Stations named in the summary's line on the exercises repeated most often.
+MOST_REPEATED = 3
+
+
 def _activity_report(problem: ProblemData, acts: list[_Activity]) -> ActivityReport:
     turns = {p.id: {r.name: 0 for r in problem.roles} for p in problem.participants}
     for act in acts:
@@ -1116,12 +1138,24 @@ def _activity_report(problem: ProblemData, acts: list[_Activity]) -> ActivityRep
             for name, numbers in act.load[j].items():
                 here[name] = len(numbers)
             load[(act.id, j)] = FrozenMap(here)
+    over_event = _visits(acts, range(len(acts)))
+    by_station = {st.name: 0 for st in problem.stations}
+    per_person = [0] * problem.num_participants
+    for (i, name), where in over_event.items():
+        again = max(0, len(where) - 1)
+        by_station[name] = by_station.get(name, 0) + again  # an unknown station is reported elsewhere
+        per_person[i] += again
+    people: dict[int, int] = {}
+    for again in per_person:
+        people[again] = people.get(again, 0) + 1
     return ActivityReport(
         role_turns=FrozenMap({pid: FrozenMap(held) for pid, held in turns.items()}),
         turn_distribution=FrozenMap(distribution),
         repeats_within_day=sum(_repeats(_visits(acts, day)) for day in problem.days()),
-        repeats_over_event=_repeats(_visits(acts, range(len(acts)))),
+        repeats_over_event=_repeats(over_event),
         station_load=FrozenMap(load),
+        repeats_by_station=by_station,
+        repeat_distribution=dict(sorted(people.items())),
     )
 
 

@@ -235,6 +235,8 @@ def _activities_to_dict(activities: Any) -> dict[str, Any] | None:
         },
         "repeats_within_day": activities.repeats_within_day,
         "repeats_over_event": activities.repeats_over_event,
+        "repeats_by_station": jsonable(activities.repeats_by_station),
+        "repeat_distribution": {str(k): v for k, v in activities.repeat_distribution.items()},
         "station_load": load,
     }
 
