@@ -139,12 +139,12 @@ def metrics_table(problem: ProblemData, plan: Plan, report: CheckReport) -> Tabl
             ("exercises repeated within a day", a.repeats_within_day),
             ("exercises repeated over the event", a.repeats_over_event),
         ]
-        rows += [(f"exercise repeated over the event: {name}", n) for name, n in a.repeats_by_station.items() if n]
-        rows += [
-            (f"people repeating {count} exercise{'s' if count != 1 else ''} over the event", n)
-            for count, n in a.repeat_distribution.items()
-            if a.repeats_over_event
-        ]
+        if a.repeats_over_event:
+            rows += [(f"exercise repeated over the event: {name}", n) for name, n in a.repeats_by_station.items() if n]
+            rows += [
+                (f"people repeating {count} exercise{'s' if count != 1 else ''} over the event", n)
+                for count, n in a.repeat_distribution.items()
+            ]
         for role, spread in a.turn_distribution.items():
             for turns, people in sorted(spread.items()):
                 rows.append((f"people with {turns} turn{'s' if turns != 1 else ''} as {role}", people))
