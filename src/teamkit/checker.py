@@ -173,10 +173,11 @@ class ActivityReport:
                 f"exercises repeated: {self.repeats_within_day} within a day, {self.repeats_over_event} over the event"
             )
         if self.repeats_over_event:
-            most = sorted(((n, name) for name, n in self.repeats_by_station.items() if n), key=lambda x: -x[0])
+            # most repeated first; a stable sort keeps ties in the problem's order
+            most = sorted((item for item in self.repeats_by_station.items() if item[1]), key=lambda item: -item[1])
             lines.append(
                 "exercises repeated over the event, most often: "
-                + ", ".join(f"{name} {n}" for n, name in most[:MOST_REPEATED])
+                + ", ".join(f"{name} {n}" for name, n in most[:MOST_REPEATED])
             )
             people = ", ".join(
                 f"{count} ({n} {'person' if n == 1 else 'people'})" for count, n in self.repeat_distribution.items()

@@ -10,7 +10,8 @@ formed within one track. Whatever the teams and routes, nobody then repeats an e
 day. (The day's last session to be formed may mix the tracks: by then the day's rule itself
 says what each person may still do, see :meth:`DayTracks.forbidden`.) The split keeps each
 track a fair sample of the people (so teams within it can still be balanced and spread), and
-sends each person to the track whose stations they did least on other days. See :mod:`teamkit.solvers.ortools.tracks` for the two models.
+sends each person to the track whose stations they did least on other days. See
+:mod:`teamkit.solvers.ortools.tracks` for the two models.
 
 Tracks apply when the day has at least two sessions with station slots, the same people and
 team sizes in each, stations of one slot each, no teams kept from one session to the next,
