@@ -379,6 +379,26 @@ def test_mdgp_enumerated_optimum_matches_the_published_one() -> None:
     assert mdgp_benchmark.REFERENCES["RanReal_n010_ds_01"] == (1437.81, "optimum")
 
 
+def test_mdgp_references_cover_every_file_of_120_and_240() -> None:
+    import mdgp as mdgp_benchmark
+
+    names = [
+        f"{kind}_n{n:03d}_{sizes}_{number}"
+        for kind in ("Geo", "RanInt", "RanReal")
+        for n in (120, 240)
+        for sizes in ("ss", "ds")
+        for number in ("01", "02")
+    ]
+    # Every file of these sizes is measured against Lai & Hao's published method.
+    assert all(mdgp_benchmark.REFERENCES[name][1] == "IMS mean" for name in names)
+    # teamkit's best known groupings, from longer runs, lie above the published method's means.
+    assert set(mdgp_benchmark.BEST_KNOWN) < set(names)
+    for name, best in mdgp_benchmark.BEST_KNOWN.items():
+        assert best > mdgp_benchmark.REFERENCES[name][0], name
+    assert mdgp_benchmark.gap(101.0, 100.0) == pytest.approx(1.0)
+    assert mdgp_benchmark.gap(99.0, None) is None and mdgp_benchmark.gap(None, 100.0) is None
+
+
 def test_limits_benchmark_prints_estimate_peak_and_time() -> None:
     records, stderr = _json_records("limits.py", "--small", "--time-limit", "1", "--json")
     assert [r["n"] for r in records] == [200, 120]
