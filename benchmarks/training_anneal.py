@@ -290,13 +290,14 @@ def anneal(
                         d_broken += max(0, c + d - 1) - max(0, c - 1)
                         c = today[day[k], r, s]
                         d_broken += max(0, c - d - 1) - max(0, c - 1)
-            for x in range(G):
-                j = members[k, a, x]
-                if j != q:
-                    d_broken += (1 if met[r, j] >= 1 else 0) - (1 if met[q, j] >= 2 else 0)
-                j = members[k, b2, x]
-                if j != r:
-                    d_broken += (1 if met[q, j] >= 1 else 0) - (1 if met[r, j] >= 2 else 0)
+            for side in range(2):
+                t = a if side == 0 else b2
+                out = q if side == 0 else r
+                into = r if side == 0 else q
+                for x in range(G):
+                    j = members[k, t, x]
+                    if j != out:
+                        d_broken += (1 if met[into, j] >= 1 else 0) - (1 if met[out, j] >= 2 else 0)
             for side in range(2):
                 t = a if side == 0 else b2
                 out = q if side == 0 else r
@@ -341,23 +342,17 @@ def anneal(
                     if day[k] >= 0:
                         today[day[k], q, s] += d
                         today[day[k], r, s] -= d
-            for x in range(G):
-                j = members[k, a, x]
-                if j != q:
-                    met[q, j] -= 1
-                    met[j, q] -= 1
-                    met[r, j] += 1
-                    met[j, r] += 1
-                j = members[k, b2, x]
-                if j != r:
-                    met[r, j] -= 1
-                    met[j, r] -= 1
-                    met[q, j] += 1
-                    met[j, q] += 1
             for side in range(2):
                 t = a if side == 0 else b2
                 out = q if side == 0 else r
                 into = r if side == 0 else q
+                for x in range(G):
+                    j = members[k, t, x]
+                    if j != out:
+                        met[out, j] -= 1
+                        met[j, out] -= 1
+                        met[into, j] += 1
+                        met[j, into] += 1
                 for b in range(B):
                     bcount[b, k, t, bal_code[b, out]] -= 1
                     bcount[b, k, t, bal_code[b, into]] += 1
