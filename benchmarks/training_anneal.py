@@ -63,7 +63,7 @@ except ImportError:  # the study still runs, as plain Python
 #: The run's schedule, each moving linearly from start to end: the price of a broken rule
 #: against one repeat (2 to 50), the temperature (1.5 to 0.05); and the share of moves that
 #: swap two people (the rest change a station of a team's set). Chosen on a few runs of
-#: 200 million moves: a price rising to 10 or 20 left rules broken.
+#: 200 million moves, where a price rising to 10, 20 or 100 left rules broken.
 SCHEDULE = (2.0, 50.0, 1.5, 0.05, 0.85)
 
 
