@@ -129,12 +129,11 @@ class Instance:
             self.bal_low[b] = np.maximum(counts // self.T - tolerance, 0)
             self.bal_high[b] = -(-counts // self.T) + tolerance
         P = len(self.spread)
-        spread_values = [self._codes(problem, c.attribute)[0] for c in self.spread]
-        U = max([len(v) for v in spread_values] + [1])
+        spread_codes = [self._codes(problem, c.attribute) for c in self.spread]
+        U = max([len(values) for values, _codes in spread_codes] + [1])
         self.spr_code = np.full((P, n), -1, dtype=np.int64)
         self.spr_most = np.array([c.max_per_team for c in self.spread], dtype=np.int64)
-        for r, c in enumerate(self.spread):
-            _values, codes = self._codes(problem, c.attribute)
+        for r, (c, (_values, codes)) in enumerate(zip(self.spread, spread_codes)):
             counted = np.array([c.counts(p.attributes.get(c.attribute)) for p in people], dtype=bool)
             self.spr_code[r] = np.where(counted, codes, -1)
         self.spr_values = U
@@ -478,9 +477,8 @@ COLUMNS: list[tuple[str, ...]] = [
 ]
 
 
-def run(problem: ProblemData, seed: int, moves: int) -> dict[str, Any]:
+def run(inst: Instance, seed: int, moves: int) -> dict[str, Any]:
     """One annealing run, its result recounted."""
-    inst = Instance(problem)
     team, sets = inst.start(np.random.default_rng(seed))
     started = time.monotonic()
     team, sets, broken, repeats = anneal(
@@ -512,8 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     problem = leadership_training.build()
     moves = int(args.moves)
     # Compiled once, before the timed runs (numba caches it for later processes).
-    run(problem, 0, 1000)
-    rows = [run(problem, seed, moves) for seed in range(args.seeds)]
+    inst = Instance(problem)
+    run(inst, 0, 1000)
+    rows = [run(inst, seed, moves) for seed in range(args.seeds)]
     if args.json:
         common.print_json_lines(rows)
     else:
