@@ -212,6 +212,7 @@ COLUMNS = [
     ("event_repeats", "event repeats"),
     ("event_bound", "bound"),
     ("capacity_bound", "cap. bound"),
+    ("objective", "objective", ".1f"),
     ("seconds", "seconds", ".1f"),
     ("peak_mib", "peak MiB", ".0f"),
 ]

@@ -57,6 +57,21 @@ def test_the_compiled_search_is_counted_once_where_it_can_load(monkeypatch):
     assert "compiled diversity search" not in limits.estimate_memory(diverse(40)).parts
 
 
+def test_the_whole_event_annealing_is_counted_where_it_can_run(monkeypatch):
+    from .test_engine_event_anneal import event
+
+    monkeypatch.setenv("TEAMKIT_NUMBA", "0")
+    without = limits.estimate_memory(event())
+    assert "whole-event annealing" not in without.parts
+    monkeypatch.setenv("TEAMKIT_NUMBA", "1")
+    monkeypatch.setattr(limits.event_anneal, "kernel_installed", lambda: True)
+    with_it = limits.estimate_memory(event())
+    assert with_it.parts["whole-event annealing"] == limits.COMPILED_SEARCH_BYTES + 2 * 40 * 40
+    assert with_it.total - without.total == with_it.parts["whole-event annealing"]
+    # Not where the event does not fit it (here: a person pinned to a team).
+    assert "whole-event annealing" not in limits.estimate_memory(event(tk.Pin("p00", 1, session="s1"))).parts
+
+
 def test_a_problem_beyond_the_memory_available_is_refused_with_the_estimate(monkeypatch, tmp_path):
     problem = diverse(40, sessions=2, linked=True)
     estimate = limits.estimate_memory(problem)

@@ -17,7 +17,10 @@ measured (``benchmarks/limits.py`` prints the estimate beside the measured peak)
   the diversity search of a session holds up to three more ``n x n`` tables;
 - the compiled diversity search, where numba is installed (the ``fast`` extra) and a session
   can go to that search (only diversity rules over distances, at most
-  :data:`~teamkit.engine.mdgp.MAX_PEOPLE` people): :data:`COMPILED_SEARCH_BYTES`.
+  :data:`~teamkit.engine.mdgp.MAX_PEOPLE` people): :data:`COMPILED_SEARCH_BYTES`;
+- the whole-event annealing (:mod:`teamkit.engine.event_anneal`), where numba is installed
+  and the event fits it: numba and LLVM as above, and its ``n x n`` table of meetings,
+  :data:`MEETING_BYTES` a pair.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Mapping
 import attrs
 
 from teamkit.constraints import Diversity
-from teamkit.engine import mdgp
+from teamkit.engine import event_anneal, mdgp
 from teamkit.exceptions import ProblemTooLarge
 from teamkit.model import ProblemData
 
@@ -49,6 +52,8 @@ DIVERSITY_SEARCH_COPIES = 3
 #: numba and LLVM, loaded for the compiled diversity search (measured: 131 MiB above the base
 #: when loaded from numba's cache, 185 MiB the first time, when it compiles; kept above it).
 COMPILED_SEARCH_BYTES = 200 * MIB
+#: Bytes per pair of people of the annealing's table of meetings (16-bit counts).
+MEETING_BYTES = 2
 
 
 @attrs.frozen
@@ -91,6 +96,9 @@ def estimate_memory(problem: ProblemData) -> MemoryEstimate:
         parts[f"distances of {name}"] = per_copy * copies + DIVERSITY_SEARCH_COPIES * per_copy * largest
     if _compiled_search_may_run(problem, present):
         parts["compiled diversity search"] = COMPILED_SEARCH_BYTES
+    if event_anneal.kernel_installed() and event_anneal.unfit(problem) is None:
+        n = problem.num_participants
+        parts["whole-event annealing"] = COMPILED_SEARCH_BYTES + MEETING_BYTES * n * n
     return MemoryEstimate(total=sum(parts.values()), parts=parts)
 
 

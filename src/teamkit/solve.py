@@ -17,7 +17,10 @@ passes over the sessions, each re-planned with the others fixed: seen from one s
 every across-session rule is a set of weighted "apart" pairs (:mod:`teamkit.engine.meetings`),
 so steps 2 and 3 apply unchanged. Passes repeat while they improve the whole plan.
 
-Events with stations and roles take the same path (:mod:`teamkit.engine.activities`): a day
+Events with stations and roles take the same path (:mod:`teamkit.engine.activities`). Where
+the event fits it (:func:`teamkit.engine.event_anneal.unfit`), a whole-event annealing first
+plans the teams of every session with station slots and each team's set of stations; each
+set is routed by CP-SAT, and the other sessions are formed around them. Otherwise a day
 of several sessions under "no exercise twice a day" is first split into tracks with station
 sets disjoint over the day (:mod:`teamkit.engine.tracks`); each session's stations are
 designed by CP-SAT before its teams are formed, with a witness that
@@ -37,7 +40,7 @@ import attrs
 import numpy as np
 
 from teamkit.constraints import AvoidRepeats, MeetAtMost, Pin, Together
-from teamkit.engine import clock, constructions, golfer
+from teamkit.engine import clock, constructions, event_anneal, golfer
 from teamkit.engine.activities import TRACKS, Activities, role_cover, role_penalties, role_request
 from teamkit.engine.compiled import CompiledConstraint, compile_session
 from teamkit.engine.meetings import (
@@ -224,6 +227,10 @@ MAX_PASSES = 12
 #: The share of a session's time that designing its stations, before its teams are formed,
 #: may take with resumes (the first design always runs).
 DESIGN_SHARE = 0.4
+#: The share of the time limit that the whole-event annealing takes, where it applies
+#: (:mod:`teamkit.engine.event_anneal`); routing its station sets, the other sessions, the
+#: polishing passes and the roles share the rest.
+ANNEAL_SHARE = 0.65
 
 
 def _keep_team_pins(
@@ -550,6 +557,32 @@ def _solve_event(
                 meetings.update(k)
                 stale += 1
 
+    def route_to_sets(k: int, sets: np.ndarray, session_deadline: float) -> None:
+        """Routes session k's teams, each through the stations of its set (one per slot),
+        with the instructors; without such routes in time, plans the session's stations for
+        its teams as after team forming."""
+        request = attrs.evolve(acts.request(k, assignment, True), allowed=sets.astype(bool))
+        budget = max(0.5, min(4.0, 0.5 * clock.left(session_deadline)))
+        found = plan_stations(request, None, seconds=budget, seed=seed, effort=4.0)
+        if found is not None:
+            acts.adopt(k, found)
+        else:
+            route(k, True, session_deadline)
+
+    # Where it applies, the teams and station sets of every session with station slots come
+    # from the whole-event annealing; pass 1 then routes them and plans the other sessions.
+    annealed = None
+    if acts is not None and event_anneal.unfit(problem) is None:
+        # Its moves come from its share of the time (and a mending run may take 15 % more);
+        # the clock stops it only if this machine is much slower than the one its cost per
+        # move was measured on.
+        span = ANNEAL_SHARE * (deadline - started)
+        annealed = event_anneal.anneal(problem, seed, span, started + 1.3 * span)
+    if annealed is not None:
+        for i, k in enumerate(annealed.sessions):
+            assignment[k] = annealed.team[i]
+            meetings.update(k)
+        report("annealing", "", float(annealed.broken), annealed.objective)
     stopped_by = "converged"
     # Pass 1 builds every session in order (each seeing the ones before), within half the
     # time; with station rules, most of it: there each session's teams must fit stations
@@ -559,6 +592,11 @@ def _solve_event(
         for k in range(S):
             now = time.monotonic()
             session_deadline = now + max(0.0, started + first_share * (deadline - started) - now) / (S - k)
+            if annealed is not None and k in annealed.sessions:
+                route_to_sets(k, annealed.sets[annealed.sessions.index(k)], session_deadline)
+                measure_session(k)
+                involved[k] = own_hard[k]
+                continue
             plan_session(k, 0, session_deadline)
             if acts is not None and acts.shapes_teams and acts.routes[k] is not None:
                 # Mend this session's broken station rules now, while the sessions after it
