@@ -66,16 +66,15 @@ from teamkit.model import ProblemData, station_slots
 
 #: The run's schedule, each moving linearly from start to end: the price of a broken rule
 #: against one repeat (2 to 50), the temperature (1.5 to 0.05); and the share of moves that
-#: swap two people (the rest change a station of a team's set). Chosen on runs of the seed
-#: scenario (``benchmarks/training_anneal.py``), where a price rising to 10, 20 or 100 left
-#: rules broken.
+#: swap two people (the rest change a station of a team's set). Chosen on runs of 200 million
+#: moves on the seed scenario, where a price rising to 10, 20 or 100 left more rules broken.
 SCHEDULE = (2.0, 50.0, 1.5, 0.05, 0.85)
 #: The mending run, only after a run that ends with a rule broken (about one in eight on
 #: the seed scenario at 60 s): from its last state, a price no move can pay, so that no rule
 #: is broken again, at a temperature that lets the objective climb out of where the rule is
-#: stuck (a greedy or cool walk stays stuck there) and then cools. On such a run, an
-#: exercise twice in a day was mended within two million moves, and the plan ended at 520
-#: repeats against 415 with the rule broken.
+#: stuck (a greedy or cool walk stays stuck there) and then cools. On such a run (seed 5 of
+#: the seed scenario at 60 s), it mended an exercise twice in a day within two million
+#: moves, and ended at 543 repeats, where the run had 415 with the rule broken.
 MEND = (1000.0, 1000.0, 5.0, 0.05, 0.85)
 #: The mending run's moves, as a share of the run's.
 MEND_SHARE = 0.15
@@ -85,9 +84,8 @@ MEND_SHARE = 0.15
 MOVE_COST = 0.334e-6
 MOVE_COST_PER_PERSON = 0.071e-9
 #: The longest run, ``MOVES_PER_SIZE * (n * K) ** 1.5`` moves for ``n`` people in ``K``
-#: sessions: 200 million for the seed scenario (300 people, 5 sessions), where longer runs
-#: gain little, and a second for a small test event, where the time limit would allow far
-#: more than it needs.
+#: sessions: 200 million for the seed scenario (300 people, 5 sessions; about 70 s), and a
+#: second for a small test event, where the time limit would buy far more than it needs.
 MOVES_PER_SIZE = 3500.0
 #: Share of the seconds given that the move budget fills on that machine; the rest absorbs
 #: noise, so that the budget, not the clock, ends a run there.
