@@ -113,6 +113,7 @@ def test_the_event_fits() -> None:
         (lambda: event(tk.MeetAtMost(2)), "more than one meeting"),
         (lambda: event(tk.Balance("unit", sessions=["s1"])), "does not hold in every session"),
         (lambda: event(tk.ExerciseOnce("event", hard=True)), "over the event"),
+        (lambda: event(tk.NumericBalance("age", hard=False, spread=True)), "spreads too"),
     ],
 )
 def test_unfit_says_why(problem, why: str) -> None:
