@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import teamkit as tk
-from teamkit.engine import mdgp
+from teamkit.engine import mdgp, numba_kernels
 from teamkit.engine.compiled import compile_session
 from teamkit.io.mdgp import mdgp_problem, read_mdgp
 
@@ -231,7 +231,7 @@ def test_compiled_walk_matches_on_an_mdgplib_instance():
 
 
 def test_numpy_walk_where_numba_is_missing_or_turned_off(monkeypatch):
-    monkeypatch.setattr(mdgp, "_kernel", False)  # as if numba failed to load
+    monkeypatch.setitem(numba_kernels._loaded, "_mdgp_kernel", None)  # as if numba failed to load
     assert mdgp.compiled_walk() is None
     D, two = np.ones((4, 4)) - np.eye(4), np.full(2, 2)
     with pytest.raises(RuntimeError, match="needs numba"):
@@ -240,7 +240,7 @@ def test_numpy_walk_where_numba_is_missing_or_turned_off(monkeypatch):
     assert np.array_equal(np.bincount(group), [2, 2])
     # The budget follows the walk that runs: the numpy one's is smaller, nothing set aside.
     assert mdgp.iteration_budget(120, 3.0) == mdgp.iteration_budget(120, 3.0, compiled=False)
-    monkeypatch.setattr(mdgp, "_kernel", None)
+    monkeypatch.delitem(numba_kernels._loaded, "_mdgp_kernel", raising=False)
     monkeypatch.setenv("TEAMKIT_NUMBA", "0")
     assert mdgp.compiled_walk() is None
 

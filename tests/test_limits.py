@@ -45,7 +45,7 @@ def test_the_compiled_search_is_counted_once_where_it_can_load(monkeypatch):
     monkeypatch.setenv("TEAMKIT_NUMBA", "0")
     without = limits.estimate_memory(diverse(40))
     assert "compiled diversity search" not in without.parts
-    monkeypatch.setattr(limits.mdgp, "compiled_walk_installed", lambda: True)
+    monkeypatch.setattr(limits.numba_kernels, "installed", lambda: True)
     with_it = limits.estimate_memory(diverse(40))
     assert with_it.parts["compiled diversity search"] == limits.COMPILED_SEARCH_BYTES
     assert with_it.total - without.total == limits.COMPILED_SEARCH_BYTES
@@ -64,7 +64,7 @@ def test_the_whole_event_annealing_is_counted_where_it_can_run(monkeypatch):
     without = limits.estimate_memory(event())
     assert "whole-event annealing" not in without.parts
     monkeypatch.setenv("TEAMKIT_NUMBA", "1")
-    monkeypatch.setattr(limits.event_anneal, "kernel_installed", lambda: True)
+    monkeypatch.setattr(limits.numba_kernels, "installed", lambda: True)
     with_it = limits.estimate_memory(event())
     assert with_it.parts["whole-event annealing"] == limits.COMPILED_SEARCH_BYTES + 2 * 40 * 40
     assert with_it.total - without.total == with_it.parts["whole-event annealing"]

@@ -31,7 +31,7 @@ from collections.abc import Mapping
 import attrs
 
 from teamkit.constraints import Diversity
-from teamkit.engine import event_anneal, mdgp
+from teamkit.engine import event_anneal, mdgp, numba_kernels
 from teamkit.exceptions import ProblemTooLarge
 from teamkit.model import ProblemData
 
@@ -96,7 +96,7 @@ def estimate_memory(problem: ProblemData) -> MemoryEstimate:
         parts[f"distances of {name}"] = per_copy * copies + DIVERSITY_SEARCH_COPIES * per_copy * largest
     if _compiled_search_may_run(problem, present):
         parts["compiled diversity search"] = COMPILED_SEARCH_BYTES
-    if event_anneal.kernel_installed() and event_anneal.unfit(problem) is None:
+    if numba_kernels.installed() and event_anneal.unfit(problem) is None:
         n = problem.num_participants
         parts["whole-event annealing"] = COMPILED_SEARCH_BYTES + MEETING_BYTES * n * n
     return MemoryEstimate(total=sum(parts.values()), parts=parts)
@@ -110,7 +110,7 @@ def _compiled_search_may_run(problem: ProblemData, present: list[int]) -> bool:
         bool(problem.constraints)
         and all(isinstance(c, Diversity) and c.distances is not None for c in problem.constraints)
         and any(2 <= m <= mdgp.MAX_PEOPLE for m in present)
-        and mdgp.compiled_walk_installed()
+        and numba_kernels.installed()
     )
 
 

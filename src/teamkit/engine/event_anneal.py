@@ -41,10 +41,6 @@ a run that a slower machine could not finish (then they may differ).
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from typing import Any
-
 import attrs
 import numpy as np
 
@@ -60,7 +56,7 @@ from teamkit.constraints import (
     Spread,
     fair_share_bounds,
 )
-from teamkit.engine import clock
+from teamkit.engine import clock, numba_kernels
 from teamkit.engine.compiled import categorical_column, numeric_column
 from teamkit.model import ProblemData, station_slots
 
@@ -100,29 +96,11 @@ MAX_PEOPLE = 3000
 #: Kinds of hard team rule that the annealing prices.
 _PRICED = (Balance, Spread, Hierarchy, MeetAtMost, AvoidStations, ExerciseOnce)
 
-_kernel: Any = None
-
 
 def kernel():
     """The compiled kernel (:mod:`teamkit.engine._anneal_kernel`), or ``None`` where numba is
     not installed, fails to load, or ``TEAMKIT_NUMBA=0`` turns it off; loaded once."""
-    global _kernel
-    if _kernel is None:
-        _kernel = False
-        if kernel_installed():
-            try:
-                from teamkit.engine import _anneal_kernel
-
-                _kernel = _anneal_kernel
-            except Exception:  # noqa: BLE001 - numba broken (built for another numpy): the planner
-                _kernel = False
-    return _kernel or None
-
-
-def kernel_installed() -> bool:
-    """Whether :func:`kernel` would try to load the compiled kernel (numba is installed and
-    not turned off), without loading it."""
-    return os.environ.get("TEAMKIT_NUMBA", "1") != "0" and importlib.util.find_spec("numba") is not None
+    return numba_kernels.load("_anneal_kernel")
 
 
 def station_sessions(problem: ProblemData) -> list[int]:

@@ -59,13 +59,10 @@ polish stay in numpy, shared by both walks.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-
 import numpy as np
 
 from teamkit.constraints import Diversity
-from teamkit.engine import clock
+from teamkit.engine import clock, numba_kernels
 from teamkit.engine.compiled import CompiledSession
 
 #: Larger sessions go to the general engine: the search holds three ``n x n`` matrices and
@@ -350,30 +347,10 @@ def polish(state: Grouping, eps: float) -> None:
         state.swap(int(state.elem[p]), int(state.elem[q]))
 
 
-#: The compiled walk's module once loaded, ``False`` once found missing, ``None`` before.
-_kernel = None
-
-
 def compiled_walk():
     """The compiled tabu walk (:mod:`teamkit.engine._mdgp_kernel`), or ``None`` where numba
     is not installed, fails to load, or ``TEAMKIT_NUMBA=0`` turns it off; loaded once."""
-    global _kernel
-    if _kernel is None:
-        _kernel = False
-        if os.environ.get("TEAMKIT_NUMBA", "1") != "0":
-            try:
-                from teamkit.engine import _mdgp_kernel
-
-                _kernel = _mdgp_kernel
-            except Exception:  # noqa: BLE001 - numba missing or broken (built for another numpy): numpy walks
-                _kernel = False
-    return _kernel or None
-
-
-def compiled_walk_installed() -> bool:
-    """Whether :func:`compiled_walk` would try to load the compiled walk (numba is installed
-    and not turned off), without loading it."""
-    return os.environ.get("TEAMKIT_NUMBA", "1") != "0" and importlib.util.find_spec("numba") is not None
+    return numba_kernels.load("_mdgp_kernel")
 
 
 #: Why a walk returned (the values of :mod:`teamkit.engine._mdgp_kernel`): the iterations
