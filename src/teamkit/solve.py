@@ -572,10 +572,11 @@ def _solve_event(
     # Where it applies, the teams and station sets of every session with station slots come
     # from the whole-event annealing; pass 1 then routes them and plans the other sessions.
     annealed = None
-    if acts is not None and event_anneal.unfit(problem) is None:
-        # Its moves come from its share of the time (and a mending run may take 15 % more);
-        # the clock stops it only if this machine is much slower than the one its cost per
-        # move was measured on.
+    if acts is not None:
+        # None where the event does not fit it (event_anneal.unfit) or numba is missing. Its
+        # moves come from its share of the time (and a mending run may take 15 % more); the
+        # clock stops it only if this machine is much slower than the one its cost per move
+        # was measured on.
         span = ANNEAL_SHARE * (deadline - started)
         annealed = event_anneal.anneal(problem, seed, span, started + 1.3 * span)
     if annealed is not None:
